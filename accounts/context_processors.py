@@ -1,0 +1,30 @@
+"""Navigation links for the signed-in person's role, built in one place."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+_NAVIGATION: dict[str, list[tuple[str, Any]]] = {
+    Role.LEARNER: [("accounts:learner_dashboard", _("Dashboard"))],
+    Role.TUTOR: [("accounts:tutor_dashboard", _("My cohorts"))],
+    Role.ADMIN: [
+        ("accounts:institution_dashboard", _("Institution")),
+        ("admin:index", _("Administration")),
+    ],
+}
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": []}
+    path = request.path
+    links = []
+    for url_name, label in _NAVIGATION.get(user.role, []):
+        url = reverse(url_name)
+        links.append({"url": url, "label": label, "current": path == url})
+    return {"nav_links": links}

@@ -1,0 +1,40 @@
+"""Point Django at a throwaway database and set it up, before any model is imported.
+
+By default the benchmarks use a fresh SQLite file under var/bench/, deleted at the
+start of every run. Set BENCH_DATABASE_URL to benchmark another database instead:
+the harness FLUSHES it (deletes every row) between data sizes, so never point it at
+data you want to keep. DATABASE_URL is deliberately ignored for the same reason.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BENCH_DIR = BASE_DIR / "var" / "bench"
+BENCH_SQLITE = BENCH_DIR / "bench.sqlite3"
+
+
+def configure() -> str:
+    """Set the environment and run django.setup() and migrate; returns the database URL."""
+    database_url = os.environ.get("BENCH_DATABASE_URL", "")
+    if not database_url:
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        BENCH_SQLITE.unlink(missing_ok=True)
+        database_url = f"sqlite:///{BENCH_SQLITE}"
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio.settings")
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    return database_url
+
+
+def reset_database() -> None:
+    """Delete every row, so each data size starts from an empty database."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)

@@ -1,0 +1,54 @@
+"""Demo data for `make run`. Safe to run again: it only adds what is missing."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Role
+from accounts.services import cohort_ensure, user_ensure
+
+DEMO_PASSWORD = "portfolio-demo-2026"  # noqa: S105 - published on purpose, local demo only
+
+PEOPLE = [
+    ("admin@demo.example", "Ada Admin", Role.ADMIN),
+    ("tutor@demo.example", "Tom Tutor", Role.TUTOR),
+    ("learner1@demo.example", "Lena Learner", Role.LEARNER),
+    ("learner2@demo.example", "Leo Learner", Role.LEARNER),
+    ("tutor2@demo.example", "Tess Tutor", Role.TUTOR),
+    ("learner3@demo.example", "Lou Learner", Role.LEARNER),
+]
+
+
+class Command(BaseCommand):
+    help = "Add the demo institution admin, tutors, learners and cohorts (idempotent)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
+
+    @transaction.atomic
+    def handle(self, *args: Any, quiet: bool = False, **options: Any) -> None:
+        people = {}
+        created = 0
+        for email, name, role in PEOPLE:
+            user, was_created = user_ensure(
+                email=email, name=name, role=role, password=DEMO_PASSWORD
+            )
+            people[email] = user
+            created += was_created
+        cohort_ensure(
+            name="Web Development 2026",
+            tutors=[people["tutor@demo.example"]],
+            learners=[people["learner1@demo.example"], people["learner2@demo.example"]],
+        )
+        cohort_ensure(
+            name="Data Analysis 2026",
+            tutors=[people["tutor2@demo.example"]],
+            learners=[people["learner3@demo.example"]],
+        )
+        if quiet:
+            return
+        self.stdout.write(f"Demo data ready ({created} people added).")
+        self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
+        for email, name, role in PEOPLE:
+            self.stdout.write(f"  {role.label:<18} {name:<14} {email}")

@@ -1,0 +1,101 @@
+"""Every page, and each role that must NOT reach it.
+
+Anonymous visitors are sent to sign in; signed-in people of the wrong role get 403;
+a tutor asking for another cohort's page gets 404 (its existence is not revealed).
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import People
+
+Url = Callable[[People], str]
+
+
+def _static(name: str) -> Url:
+    return lambda people: reverse(name)
+
+
+def _cohort_page(people: People) -> str:
+    return people.cohort.get_absolute_url()
+
+
+# (page, who may reach it, who may not and what they get)
+PAGES: list[tuple[str, Url, str, dict[str, int]]] = [
+    ("learner dashboard", _static("accounts:learner_dashboard"), "learner",
+     {"tutor": 403, "admin": 403}),
+    ("tutor dashboard", _static("accounts:tutor_dashboard"), "tutor",
+     {"learner": 403, "admin": 403, "other_tutor": 200}),
+    ("cohort page", _cohort_page, "tutor",
+     {"learner": 403, "admin": 403, "other_tutor": 404}),
+    ("institution dashboard", _static("accounts:institution_dashboard"), "admin",
+     {"learner": 403, "tutor": 403}),
+    ("Django admin", _static("admin:index"), "admin", {"learner": 403, "tutor": 403}),
+    ("cohort admin", _static("admin:accounts_cohort_changelist"), "admin",
+     {"learner": 403, "tutor": 403}),
+    ("profile", _static("accounts:profile"), "learner", {}),
+    ("two-factor settings", _static("mfa_index"), "learner", {}),
+    ("email settings", _static("account_email"), "learner", {}),
+]  # fmt: skip
+
+WRONG_ROLE_CASES = [
+    pytest.param(url, role, status, id=f"{page}-as-{role}")
+    for page, url, _, refusals in PAGES
+    for role, status in refusals.items()
+    if status != 200
+]
+
+
+@pytest.mark.parametrize(("url", "role", "status"), WRONG_ROLE_CASES)
+def test_wrong_role_is_refused(
+    client: Client, people: People, url: Url, role: str, status: int
+) -> None:
+    client.force_login(getattr(people, role))
+    # follow: the admin sends signed-in non-staff to its login, which then refuses them.
+    response = client.get(url(people), follow=True)
+    assert response.status_code == status
+    if status == 403:
+        assert b"You do not have access to this page" in response.content
+
+
+@pytest.mark.parametrize(("url", "role"), [pytest.param(u, r, id=p) for p, u, r, _ in PAGES])
+def test_anonymous_is_sent_to_sign_in(client: Client, people: People, url: Url, role: str) -> None:
+    response = client.get(url(people), follow=True)
+    final_url = response.redirect_chain[-1][0]
+    assert final_url.startswith(reverse("account_login"))
+    assert "next=" in final_url
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("url", "role"), [pytest.param(u, r, id=p) for p, u, r, _ in PAGES])
+def test_the_right_role_gets_the_page(client: Client, people: People, url: Url, role: str) -> None:
+    client.force_login(getattr(people, role))
+    assert client.get(url(people)).status_code == 200
+
+
+def test_a_tutor_loses_a_cohort_page_when_removed_from_the_cohort(
+    client: Client, people: People
+) -> None:
+    client.force_login(people.tutor)
+    url = people.cohort.get_absolute_url()
+    assert client.get(url).status_code == 200
+    people.cohort.tutors.remove(people.tutor)
+    assert client.get(url).status_code == 404
+
+
+def test_an_unknown_cohort_id_is_a_plain_404(client: Client, people: People) -> None:
+    client.force_login(people.tutor)
+    response = client.get(
+        reverse("accounts:cohort_detail", args=["0" * 8 + "-0000-0000-0000-" + "0" * 12])
+    )
+    assert response.status_code == 404
+
+
+def test_a_deactivated_admin_cannot_reach_the_admin(client: Client, people: People) -> None:
+    people.admin.is_active = False
+    people.admin.save()
+    client.force_login(people.admin)
+    assert client.get(reverse("admin:index")).status_code in (302, 403)
