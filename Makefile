@@ -23,7 +23,8 @@ var:
 	@mkdir -p var/media
 
 migrate: install var
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py migrate --noinput -v 0
+	@echo "Database ready: var/db.sqlite3 (or DATABASE_URL)"
 
 seed: migrate
 	$(BIN)/python manage.py seed_demo
