@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 
 _NAVIGATION: dict[str, list[tuple[str, Any]]] = {
-    Role.LEARNER: [("accounts:learner_dashboard", _("Dashboard"))],
+    Role.LEARNER: [
+        ("portfolio:learner_dashboard", _("Dashboard")),
+        ("portfolio:library", _("Evidence library")),
+        ("artefacts:add", _("Add evidence")),
+        ("reflections:create", _("Reflect")),
+    ],
     Role.TUTOR: [("accounts:tutor_dashboard", _("My cohorts"))],
     Role.ADMIN: [
         ("accounts:institution_dashboard", _("Institution")),

@@ -6,7 +6,6 @@ app_name = "accounts"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("learner/", views.learner_dashboard, name="learner_dashboard"),
     path("tutor/", views.tutor_dashboard, name="tutor_dashboard"),
     path("tutor/cohorts/<uuid:public_id>/", views.cohort_detail, name="cohort_detail"),
     path("institution/", views.institution_dashboard, name="institution_dashboard"),

@@ -12,7 +12,7 @@ from accounts.models import Cohort, Role
 from accounts.permissions import AuthenticatedRequest, role_required
 
 DASHBOARD_FOR_ROLE: dict[str, str] = {
-    Role.LEARNER: "accounts:learner_dashboard",
+    Role.LEARNER: "portfolio:learner_dashboard",
     Role.TUTOR: "accounts:tutor_dashboard",
     Role.ADMIN: "accounts:institution_dashboard",
 }
@@ -27,12 +27,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     return redirect(DASHBOARD_FOR_ROLE[request.user.role])
-
-
-@role_required(Role.LEARNER)
-def learner_dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    cohorts = selectors.cohorts_for_learner(learner=request.user)
-    return render(request, "accounts/dashboard_learner.html", {"cohorts": cohorts})
 
 
 @role_required(Role.TUTOR)

@@ -1,4 +1,4 @@
-"""`make bench`: set up a throwaway database, run every benchmark, print one table."""
+"""`make bench`: set up a throwaway database, run every benchmark, print the tables."""
 
 import sys
 import time
@@ -10,13 +10,21 @@ def main() -> int:
     started = time.perf_counter()
     database_url = environment.configure()
     # Imported after configure(): these modules import models, which need django.setup().
-    from bench import dashboard
-    from bench.harness import format_table
+    from bench import dashboard, library, upload
+    from bench.harness import format_table, queries_flat
 
     print(f"Database: {database_url} (flushed between data sizes)")
-    rows = dashboard.run()
+    rows = dashboard.run() + library.run()
     print(format_table(rows))
-    print(f"{dashboard.PAGE}: queries flat: {'yes' if dashboard.queries_flat(rows) else 'no'}")
+    for page, flat in queries_flat(rows).items():
+        print(f"{page}: queries flat: {'yes' if flat else 'no'}")
+
+    print()
+    skipped = upload.skip_reason()
+    if skipped:
+        print(f"Upload memory: skipped ({skipped}).")
+    else:
+        print(upload.format_result(upload.run()))
     print(f"Done in {time.perf_counter() - started:.1f} s.")
     return 0
 

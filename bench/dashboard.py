@@ -5,30 +5,17 @@ with the number of learners in the institution. BENCH_SCALE (a float, default 1)
 multiplies both data sizes, for a quick run (0.1) or a harder one (10).
 """
 
-import os
-
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from bench import datagen
 from bench.environment import reset_database
-from bench.harness import BenchmarkError, Row, measure, measure_floor
+from bench.harness import BenchmarkError, Row, measure, measure_floor, scaled
 
 PAGE = "learner dashboard"
 SIZES = (30, 3000)
 REPEAT = 200
-
-
-def scale() -> float:
-    raw = os.environ.get("BENCH_SCALE", "1")
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SystemExit(f"BENCH_SCALE must be a number, not {raw!r}.") from None
-    if value <= 0:
-        raise SystemExit(f"BENCH_SCALE must be above 0, not {raw!r}.")
-    return value
 
 
 def _check_shows_own_cohort(client: Client, url: str, *, learner: User) -> None:
@@ -39,9 +26,9 @@ def _check_shows_own_cohort(client: Client, url: str, *, learner: User) -> None:
 
 
 def run() -> list[Row]:
-    url = reverse("accounts:learner_dashboard")
+    url = reverse("portfolio:learner_dashboard")
     rows = []
-    for size in sorted({max(1, round(base * scale())) for base in SIZES}):
+    for size in scaled(SIZES):
         reset_database()
         dataset = datagen.generate(learners=size)
         learner = dataset.sample_learner
@@ -57,7 +44,3 @@ def run() -> list[Row]:
             )
         )
     return rows
-
-
-def queries_flat(rows: list[Row]) -> bool:
-    return len({row.measurement.queries for row in rows}) == 1

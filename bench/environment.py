@@ -4,24 +4,34 @@ By default the benchmarks use a fresh SQLite file under var/bench/, deleted at t
 start of every run. Set BENCH_DATABASE_URL to benchmark another database instead:
 the harness FLUSHES it (deletes every row) between data sizes, so never point it at
 data you want to keep. DATABASE_URL is deliberately ignored for the same reason.
+Stored and temporary upload files go under var/bench/ too, whatever the database,
+never into the development media folder; they are deleted at the start of a run.
 """
 
 import os
+import shutil
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = BASE_DIR / "var" / "bench"
 BENCH_SQLITE = BENCH_DIR / "bench.sqlite3"
+BENCH_MEDIA = BENCH_DIR / "media"
+BENCH_UPLOAD_TMP = BENCH_DIR / "upload-tmp"
 
 
 def configure() -> str:
     """Set the environment and run django.setup() and migrate; returns the database URL."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
     database_url = os.environ.get("BENCH_DATABASE_URL", "")
     if not database_url:
-        BENCH_DIR.mkdir(parents=True, exist_ok=True)
         BENCH_SQLITE.unlink(missing_ok=True)
         database_url = f"sqlite:///{BENCH_SQLITE}"
     os.environ["DATABASE_URL"] = database_url
+    # Left over by an interrupted run: they may hold a gigabyte.
+    remove_uploaded_files()
+    BENCH_UPLOAD_TMP.mkdir()  # Django's temporary upload files need it to exist
+    os.environ["DJANGO_MEDIA_ROOT"] = str(BENCH_MEDIA)
+    os.environ["FILE_UPLOAD_TEMP_DIR"] = str(BENCH_UPLOAD_TMP)
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio.settings")
 
@@ -38,3 +48,9 @@ def reset_database() -> None:
     from django.core.management import call_command
 
     call_command("flush", interactive=False, verbosity=0)
+
+
+def remove_uploaded_files() -> None:
+    """Delete the benchmarks' media and temporary upload folders, if they exist."""
+    for folder in (BENCH_MEDIA, BENCH_UPLOAD_TMP):
+        shutil.rmtree(folder, ignore_errors=True)

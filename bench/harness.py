@@ -7,6 +7,7 @@ the same run: a page's ratio to it says how much work the page adds over serving
 bytes, which travels between machines better than raw milliseconds.
 """
 
+import os
 import statistics
 import time
 from dataclasses import dataclass
@@ -21,7 +22,24 @@ WARM_UP = 5
 
 
 class BenchmarkError(RuntimeError):
-    """A benchmarked URL did not answer 200, so its timing would mean nothing."""
+    """A benchmarked URL did not answer as expected, so its timing would mean nothing."""
+
+
+def scale() -> float:
+    """BENCH_SCALE (a float, default 1): multiplies every benchmark's data sizes."""
+    raw = os.environ.get("BENCH_SCALE", "1")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SystemExit(f"BENCH_SCALE must be a number, not {raw!r}.") from None
+    if value <= 0:
+        raise SystemExit(f"BENCH_SCALE must be above 0, not {raw!r}.")
+    return value
+
+
+def scaled(sizes: tuple[int, ...]) -> list[int]:
+    """`sizes` multiplied by BENCH_SCALE, at least 1 each, without duplicates, ascending."""
+    return sorted({max(1, round(base * scale())) for base in sizes})
 
 
 @dataclass(frozen=True)
@@ -102,7 +120,12 @@ def format_table(rows: list[Row]) -> str:
                     f"{measured.median_ms / row.floor.median_ms:.1f}x",
                 )
             )
-    widths = [max(len(line[column]) for line in cells) for column in range(len(HEADERS))]
+    return format_grid(cells)
+
+
+def format_grid(cells: list[tuple[str, ...]]) -> str:
+    """Aligned columns: the first line is the header, the first column is left-aligned."""
+    widths = [max(len(line[column]) for line in cells) for column in range(len(cells[0]))]
     lines = [
         "  ".join(
             cell.ljust(width) if column == 0 else cell.rjust(width)
@@ -112,3 +135,11 @@ def format_table(rows: list[Row]) -> str:
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
+
+
+def queries_flat(rows: list[Row]) -> dict[str, bool]:
+    """For each page, whether it ran the same number of SQL queries at every data size."""
+    counts: dict[str, set[int]] = {}
+    for row in rows:
+        counts.setdefault(row.page, set()).add(row.measurement.queries)
+    return {page: len(seen) == 1 for page, seen in counts.items()}

@@ -154,18 +154,24 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+# Private objects, downloads by signed URLs valid five minutes, always signed with
+# SigV4 (botocore would pick the retired SigV2 in some regions; new buckets refuse it).
+S3_STORAGE_OPTIONS = {
+    "default_acl": "private",
+    "querystring_auth": True,
+    "querystring_expire": 300,
+    "file_overwrite": False,
+    "signature_version": "s3v4",
+}
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
     default_storage: dict = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
+            **S3_STORAGE_OPTIONS,
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
             "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
-            "default_acl": "private",
-            "querystring_auth": True,
-            "querystring_expire": 300,
-            "file_overwrite": False,
         },
     }
 else:
@@ -185,6 +191,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Evidence uploads: limits a learner meets, each configurable per deployment.
+ARTEFACT_MAX_UPLOAD_BYTES = int(os.environ.get("ARTEFACT_MAX_UPLOAD_BYTES", 500 * 1024**2))
+ARTEFACT_QUOTA_BYTES = int(os.environ.get("ARTEFACT_QUOTA_BYTES", 2 * 1024**3))
+ARTEFACT_MAX_IMAGE_PIXELS = int(os.environ.get("ARTEFACT_MAX_IMAGE_PIXELS", 40_000_000))
+# Uploads over 2.5 MB go to a temporary file while they arrive, never into memory.
+FILE_UPLOAD_HANDLERS = ["artefacts.uploadhandlers.HashingUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
 
 # --- Email ----------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Learner Portfolio <noreply@localhost>")
@@ -259,4 +274,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # WeasyPrint and fontTools narrate every PDF step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

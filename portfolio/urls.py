@@ -15,6 +15,9 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("portfolio.app_urls")),
+    path("artefacts/", include("artefacts.urls")),
+    path("reflections/", include("reflections.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

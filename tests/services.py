@@ -4,21 +4,34 @@
 at the test database. It runs only when CELERY_BROKER_URL is set and the database is
 one a second process can open (not SQLite's in-memory test database); otherwise the
 tests that use it are skipped with the reason. CI sets both (see .ci/run).
+
+`s3_server` starts a real S3-compatible server (moto in server mode) on loopback, and
+`s3_storage` gives a test a fresh bucket on it as Django's default storage, configured as
+portfolio/settings.py configures S3 in production. Nothing of boto or storage is mocked:
+files go over HTTP to that server and back.
 """
 
 import os
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import boto3
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
+from pytest_django import Settings
+from storages.backends.s3 import S3Storage
 
 from portfolio.celery import app as celery_app
 
@@ -30,6 +43,7 @@ class Worker:
     process: subprocess.Popen[bytes]
     queue: str
     mail_dir: Path
+    media_root: Path
     log: Path
 
     def wait_for_mail(self, *, to: str, timeout: float = 30.0) -> str:
@@ -44,6 +58,16 @@ class Worker:
                 pytest.fail(f"Celery worker exited early:\n{self.log.read_text()}")
             time.sleep(0.1)
         pytest.fail(f"No mail to {to} from the worker in {timeout}s:\n{self.log.read_text()}")
+
+
+def stop(process: subprocess.Popen[bytes], *, grace: float) -> None:
+    """Ask a service process to stop; kill it if it has not within `grace` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _test_database_url() -> str:
@@ -63,6 +87,7 @@ def celery_worker(
 
     queue = f"test-{uuid.uuid4().hex[:12]}"
     mail_dir = tmp_path_factory.mktemp("worker-mail")
+    media_root = tmp_path_factory.mktemp("worker-media")
     log = tmp_path_factory.mktemp("worker-log") / "worker.log"
     env = {
         **os.environ,
@@ -70,6 +95,7 @@ def celery_worker(
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
+        "DJANGO_MEDIA_ROOT": str(media_root),
     }
     # This process publishes to the worker's private queue, so no other worker on the
     # same broker (a developer's `make worker`) can take these tasks.
@@ -84,14 +110,11 @@ def celery_worker(
         )  # fmt: skip
     try:
         _wait_until_ready(process, hostname, log)
-        yield Worker(process=process, queue=queue, mail_dir=mail_dir, log=log)
+        yield Worker(
+            process=process, queue=queue, mail_dir=mail_dir, media_root=media_root, log=log
+        )
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, grace=20)
         celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
 
 
@@ -104,3 +127,123 @@ def _wait_until_ready(process: subprocess.Popen[bytes], hostname: str, log: Path
             return
     process.kill()
     pytest.fail(f"Celery worker not ready within 60s:\n{log.read_text()}")
+
+
+# --- S3 ---------------------------------------------------------------------------------
+
+S3_ACCESS_KEY = "test-access-key"
+S3_SECRET_KEY = "test-secret-key"  # moto accepts any; the tests check signatures with it
+# Loopback never goes through a proxy, whatever the environment says.
+LOOPBACK = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The endpoint URL of an S3-compatible server (moto) listening on loopback."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    endpoint = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("s3-server") / "moto.log"
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            cwd=BASE_DIR, stdout=log_file, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        _wait_until_answering(process, endpoint, log)
+        yield endpoint
+    finally:
+        stop(process, grace=10)
+
+
+def _wait_until_answering(process: subprocess.Popen[bytes], endpoint: str, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"S3 server (moto) did not start:\n{log.read_text()}")
+        try:
+            LOOPBACK.open(endpoint + "/", timeout=1).close()
+            return
+        except urllib.error.HTTPError:
+            return  # an S3 error is an answer
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    pytest.fail(f"S3 server (moto) not answering within 30s:\n{log.read_text()}")
+
+
+@dataclass
+class S3Bucket:
+    """A fresh bucket on the loopback S3 server, which is Django's default storage for the
+    test that has it. `client` is a plain boto3 client, for looking behind the app's back."""
+
+    name: str
+    endpoint: str
+    region: str
+    secret_key: str
+    client: Any
+
+    def object_keys(self) -> list[str]:
+        listing = self.client.list_objects_v2(Bucket=self.name)
+        return sorted(item["Key"] for item in listing.get("Contents", []))
+
+    def read(self, key: str) -> bytes:
+        return bytes(self.client.get_object(Bucket=self.name, Key=key)["Body"].read())
+
+
+@pytest.fixture
+def s3_storage(
+    request: pytest.FixtureRequest,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    _media_root: Path,  # the conftest's local storage, which this one replaces
+    s3_server: str,
+) -> Iterator[S3Bucket]:
+    """Default storage on a new bucket, with the options portfolio/settings.py uses when
+    AWS_STORAGE_BUCKET_NAME is set. The region defaults to eu-west-2; parametrize
+    indirectly with another (us-east-1 is where botocore would otherwise sign SigV2)."""
+    region = getattr(request, "param", "eu-west-2")
+    # Credentials come from the environment, as in production; nothing from ~/.aws.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", S3_ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", S3_SECRET_KEY)
+    for name in ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+    name = f"evidence-{uuid.uuid4().hex[:16]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        region_name=region,
+        aws_access_key_id=S3_ACCESS_KEY,
+        aws_secret_access_key=S3_SECRET_KEY,
+    )
+    if region == "us-east-1":
+        client.create_bucket(Bucket=name)
+    else:
+        client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **settings.S3_STORAGE_OPTIONS,
+                "bucket_name": name,
+                "endpoint_url": s3_server,
+                "region_name": region,
+            },
+        },
+    }
+    if not (isinstance(default_storage, S3Storage) and default_storage.bucket_name == name):
+        pytest.fail(f"default_storage did not follow STORAGES: {default_storage!r}")
+    stored = S3Bucket(
+        name=name, endpoint=s3_server, region=region, secret_key=S3_SECRET_KEY, client=client
+    )
+    yield stored
+    for key in stored.object_keys():
+        client.delete_object(Bucket=name, Key=key)
+    client.delete_bucket(Bucket=name)

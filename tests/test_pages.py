@@ -30,7 +30,7 @@ def test_public_pages_have_landmarks_skip_link_and_one_h1(
 @pytest.mark.parametrize(
     ("role", "name"),
     [
-        ("learner", "accounts:learner_dashboard"),
+        ("learner", "portfolio:learner_dashboard"),
         ("tutor", "accounts:tutor_dashboard"),
         ("admin", "accounts:institution_dashboard"),
         ("learner", "accounts:profile"),
@@ -94,6 +94,6 @@ def test_dates_follow_the_user_time_zone(client: Client, people: People) -> None
 def test_british_visitors_get_british_date_formats(client: Client, people: People) -> None:
     client.force_login(people.learner)
     html = client.get(
-        reverse("accounts:learner_dashboard"), headers={"accept-language": "en-GB"}
+        reverse("portfolio:learner_dashboard"), headers={"accept-language": "en-GB"}
     ).content.decode()
     assert '<html lang="en-gb"' in html

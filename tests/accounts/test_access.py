@@ -25,7 +25,7 @@ def _cohort_page(people: People) -> str:
 
 # (page, who may reach it, who may not and what they get)
 PAGES: list[tuple[str, Url, str, dict[str, int]]] = [
-    ("learner dashboard", _static("accounts:learner_dashboard"), "learner",
+    ("learner dashboard", _static("portfolio:learner_dashboard"), "learner",
      {"tutor": 403, "admin": 403}),
     ("tutor dashboard", _static("accounts:tutor_dashboard"), "tutor",
      {"learner": 403, "admin": 403, "other_tutor": 200}),

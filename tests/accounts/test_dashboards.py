@@ -8,7 +8,7 @@ from tests.factories import CohortFactory, LearnerFactory, TutorFactory
 
 def test_sign_in_lands_each_role_on_its_own_dashboard(client: Client, people: People) -> None:
     for person, page in [
-        (people.learner, "accounts:learner_dashboard"),
+        (people.learner, "portfolio:learner_dashboard"),
         (people.tutor, "accounts:tutor_dashboard"),
         (people.admin, "accounts:institution_dashboard"),
     ]:
@@ -45,14 +45,14 @@ def test_tutor_with_no_cohort_is_told_what_happens_next(client: Client, db: None
 
 def test_new_learner_sees_an_empty_state_and_first_steps(client: Client, db: None) -> None:
     client.force_login(LearnerFactory.create())
-    html = client.get(reverse("accounts:learner_dashboard")).content.decode()
+    html = client.get(reverse("portfolio:learner_dashboard")).content.decode()
     assert "You are not in a cohort yet" in html
     assert reverse("mfa_index") in html
 
 
 def test_learner_dashboard_names_their_tutors(client: Client, people: People) -> None:
     client.force_login(people.learner)
-    html = client.get(reverse("accounts:learner_dashboard")).content.decode()
+    html = client.get(reverse("portfolio:learner_dashboard")).content.decode()
     assert people.cohort.name in html
     assert people.tutor.name in html
     assert people.other_tutor.name not in html

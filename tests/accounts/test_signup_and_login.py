@@ -54,7 +54,7 @@ def test_signup_verify_and_sign_in(
         {"login": SIGNUP["email"], "password": SIGNUP["password1"]},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("accounts:learner_dashboard")
+    assert response.redirect_chain[-1][0] == reverse("portfolio:learner_dashboard")
     assert b"Hello, Nia Newcomer" in response.content
 
 

@@ -4,9 +4,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import cohort_ensure, user_ensure
+from portfolio.demo import seed_evidence
 
 DEMO_PASSWORD = "portfolio-demo-2026"  # noqa: S105 - published on purpose, local demo only
 
@@ -46,9 +48,13 @@ class Command(BaseCommand):
             tutors=[people["tutor2@demo.example"]],
             learners=[people["learner3@demo.example"]],
         )
+        evidence = sum(
+            seed_evidence(people[email], today=timezone.localdate())
+            for email in ("learner1@demo.example", "learner2@demo.example")
+        )
         if quiet:
             return
-        self.stdout.write(f"Demo data ready ({created} people added).")
+        self.stdout.write(f"Demo data ready ({created} people, {evidence} evidence items added).")
         self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
         for email, name, role in PEOPLE:
             self.stdout.write(f"  {role.label:<18} {name:<14} {email}")

@@ -1,0 +1,131 @@
+"""A real web server process for benchmarks that need one: `manage.py runserver` on a
+free local port, in the bench's environment, with its memory readable from /proc.
+
+In-process measurements cannot tell how much memory serving a request costs; a
+separate process whose peak resident size (VmHWM) we read can.
+"""
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+from bench.environment import BASE_DIR, BENCH_DIR
+from bench.harness import BenchmarkError
+
+STARTUP_TIMEOUT_S = 60
+LOG = BENCH_DIR / "server.log"
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    cookies: dict[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Server:
+    pid: int
+    port: int
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | Iterable[bytes] | None = None,
+        timeout: float = 30,
+    ) -> Response:
+        """One request on a fresh connection. An iterable body is sent a chunk at a time,
+        so give its Content-Length in `headers`."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request(method, path, body=body, headers=dict(headers or {}))
+            response = connection.getresponse()
+            cookies = SimpleCookie()
+            for header in response.msg.get_all("Set-Cookie") or []:
+                cookies.load(header)
+            return Response(
+                status=response.status,
+                cookies={name: morsel.value for name, morsel in cookies.items()},
+                body=response.read(),
+            )
+        finally:
+            connection.close()
+
+    def peak_rss_bytes(self) -> int:
+        """The process's peak resident set size so far (VmHWM), Linux only."""
+        return _status_kib(self.pid, "VmHWM") * 1024
+
+
+def _status_kib(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name == field:
+            return int(value.split()[0])
+    raise BenchmarkError(f"/proc/{pid}/status has no {field}.")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _log_tail(lines: int = 20) -> str:
+    try:
+        return "\n".join(LOG.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _wait_until_up(server: Server, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchmarkError(f"The server exited with {process.returncode}:\n{_log_tail()}")
+        try:
+            server.request("GET", "/healthz", timeout=2)  # any answer will do: it is up
+            return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise BenchmarkError(f"The server did not answer within {STARTUP_TIMEOUT_S} s:\n{_log_tail()}")
+
+
+@contextmanager
+def running_server(*, env: Mapping[str, str]) -> Iterator[Server]:
+    """Start runserver (no autoreload, so the process we read is the one serving) with
+    this process's environment plus `env`; stop it on leaving. Its output goes to LOG."""
+    if not Path("/proc/self/status").exists():
+        raise BenchmarkError("Reading a server's memory needs Linux's /proc.")
+    port = _free_port()
+    command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+    with LOG.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 (our own interpreter and manage.py)
+            command,
+            cwd=BASE_DIR,
+            env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        server = Server(pid=process.pid, port=port)
+        _wait_until_up(server, process)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

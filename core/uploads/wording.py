@@ -1,0 +1,56 @@
+"""Pieces of the refusals learners read: advice shared between checks, and phrasing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.uploads.types import FileType, UploadRejected
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+WHAT_WE_ACCEPT = gettext_lazy("Upload images, audio, video, PDFs, office documents or plain text.")
+SAVE_AS_IMAGE = gettext_lazy("Save or export it as a JPEG or PNG image and upload that.")
+SAVE_AS_VIDEO = gettext_lazy("Save it as an MP4 video and upload that.")
+UNPACK = gettext_lazy("Unpack it and upload the files inside one at a time.")
+
+
+def refuse(found: StrOrPromise, advice: StrOrPromise = "") -> UploadRejected:
+    """The refusal of a kind of file we recognise but do not accept. `found` names it with
+    its article ("a BMP image"); `advice` says what to upload instead."""
+    return UploadRejected(
+        _("We can't accept this kind of file (we found %(found)s). %(advice)s")
+        % {"found": found, "advice": advice or WHAT_WE_ACCEPT}
+    )
+
+
+_SAID_WITH_A_VOWEL = {"MP3", "MP4", "M4A", "RTF", "SVG"}
+
+
+def with_article(label: StrOrPromise) -> str:
+    """`label` with "a" or "an" in front, as English says it: "an MP3 audio file"."""
+    label = str(label)
+    first_word = label.split()[0]
+    if first_word[0] in "AEIOUaeiou" or first_word in _SAID_WITH_A_VOWEL:
+        # Translators: a kind of file whose name is said starting with a vowel sound, as
+        # in "an MP3 audio file". Use whatever your language puts before a thing's name.
+        return _("an %(kind_of_file)s") % {"kind_of_file": label}
+    # Translators: a kind of file, as in "a JPEG image". Use whatever your language puts
+    # before a thing's name.
+    return _("a %(kind_of_file)s") % {"kind_of_file": label}
+
+
+def extension_choices(kind: FileType) -> str:
+    """The extensions a file of `kind` may have, as a choice: ".jpeg or .jpg"."""
+    return or_list([f".{extension}" for extension in sorted(kind.extensions)])
+
+
+def or_list(words: Sequence[str]) -> str:
+    """Words as a choice, in the current language: "JPEG, PNG or GIF"."""
+    choices: list[StrOrPromise] = list(words)
+    return str(get_text_list(choices, gettext_lazy("or")))
