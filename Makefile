@@ -42,7 +42,7 @@ lint: install
 	$(BIN)/mypy .
 
 worker: install var
-	$(BIN)/celery -A portfolio worker --loglevel=info
+	$(BIN)/celery -A portfolio worker --beat --loglevel=info --schedule var/celerybeat-schedule
 
 bench: install var
 	$(BIN)/python -m bench

@@ -12,6 +12,7 @@ _NAVIGATION: dict[str, list[tuple[str, Any]]] = {
     Role.LEARNER: [
         ("portfolio:learner_dashboard", _("Dashboard")),
         ("portfolio:library", _("Evidence library")),
+        ("badges:list", _("Badges")),
         ("artefacts:add", _("Add evidence")),
         ("reflections:create", _("Reflect")),
     ],

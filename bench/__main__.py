@@ -10,7 +10,7 @@ def main() -> int:
     started = time.perf_counter()
     database_url = environment.configure()
     # Imported after configure(): these modules import models, which need django.setup().
-    from bench import dashboard, library, upload
+    from bench import badge_verification, badges, dashboard, library, upload
     from bench.harness import format_table, queries_flat
 
     print(f"Database: {database_url} (flushed between data sizes)")
@@ -25,6 +25,15 @@ def main() -> int:
         print(f"Upload memory: skipped ({skipped}).")
     else:
         print(upload.format_result(upload.run()))
+
+    print()
+    print(badges.format_result(badges.run()))
+    print()
+    skipped = badge_verification.skip_reason()
+    if skipped:
+        print(f"Badge verification: skipped ({skipped}).")
+    else:
+        print(badge_verification.format_result(badge_verification.run()))
     print(f"Done in {time.perf_counter() - started:.1f} s.")
     return 0
 

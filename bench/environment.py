@@ -6,6 +6,8 @@ the harness FLUSHES it (deletes every row) between data sizes, so never point it
 data you want to keep. DATABASE_URL is deliberately ignored for the same reason.
 Stored and temporary upload files go under var/bench/ too, whatever the database,
 never into the development media folder; they are deleted at the start of a run.
+In debug mode (the default) outbound fetches may reach loopback addresses, so the badge
+benchmarks can verify badges served by the bench process itself.
 """
 
 import os
@@ -33,6 +35,10 @@ def configure() -> str:
     os.environ["DJANGO_MEDIA_ROOT"] = str(BENCH_MEDIA)
     os.environ["FILE_UPLOAD_TEMP_DIR"] = str(BENCH_UPLOAD_TMP)
     os.environ.setdefault("DJANGO_DEBUG", "1")
+    if os.environ["DJANGO_DEBUG"].strip().lower() in {"1", "true", "yes", "on"}:
+        # The badge benchmarks verify badges hosted by the bench itself, on loopback.
+        # Settings read this once, at setup, and allow it only in debug mode.
+        os.environ.setdefault("OUTBOUND_FETCH_ALLOW_LOOPBACK", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio.settings")
 
     import django

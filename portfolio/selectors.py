@@ -7,6 +7,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import CharField, F, Value
 
 from artefacts.selectors import artefacts_by_ids, artefacts_filtered
+from badges.models import Status
+from badges.selectors import badges_owned
 from core.models import Tag
 from core.search import NO_FILTERS, EvidenceFilters
 from reflections.selectors import reflections_by_ids, reflections_filtered
@@ -63,10 +65,11 @@ def library_page(
 
 
 def evidence_counts(*, owner: Any) -> dict[str, int]:
-    """How many artefacts and reflections a learner has (two queries)."""
+    """How many artefacts, reflections and verified badges a learner has (three queries)."""
     return {
         "artefacts": artefacts_filtered(owner=owner).count(),
         "reflections": reflections_filtered(owner=owner).count(),
+        "badges": badges_owned(owner=owner).filter(status=Status.VERIFIED).count(),
     }
 
 

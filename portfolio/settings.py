@@ -7,6 +7,7 @@ S3 variables and the SMTP variables; see README.md ("Production").
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -145,6 +146,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 3600
+# Every badge is checked again on this schedule (run `celery -A portfolio beat` once).
+BADGE_REVERIFY_EVERY_HOURS = float(os.environ.get("BADGE_REVERIFY_EVERY_HOURS", "24"))
+CELERY_BEAT_SCHEDULE = {
+    "badges-reverify-all": {
+        "task": "badges.tasks.badges_reverify_all_task",
+        "schedule": timedelta(hours=BADGE_REVERIFY_EVERY_HOURS),
+    },
+}
 
 # --- Files ----------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
@@ -200,6 +209,21 @@ ARTEFACT_MAX_IMAGE_PIXELS = int(os.environ.get("ARTEFACT_MAX_IMAGE_PIXELS", 40_0
 FILE_UPLOAD_HANDLERS = ["artefacts.uploadhandlers.HashingUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
+
+# --- Outbound fetches (badge verification): core/fetch.py is the only way out --------
+OUTBOUND_FETCH_TIMEOUT = float(os.environ.get("OUTBOUND_FETCH_TIMEOUT", "5"))
+OUTBOUND_FETCH_MAX_BYTES = int(os.environ.get("OUTBOUND_FETCH_MAX_BYTES", 2 * 1024**2))
+OUTBOUND_FETCH_MAX_REDIRECTS = 3
+# Development and tests only: let fetches reach loopback addresses. Never in production.
+OUTBOUND_FETCH_ALLOW_LOOPBACK = env_bool("OUTBOUND_FETCH_ALLOW_LOOPBACK", False)
+if OUTBOUND_FETCH_ALLOW_LOOPBACK and not DEBUG:
+    raise ImproperlyConfigured(
+        "OUTBOUND_FETCH_ALLOW_LOOPBACK is for development only and refused with DJANGO_DEBUG=0."
+    )
+# Tests only (set by fixtures, never from the environment): answer these host names from
+# loopback servers, trusting this extra CA file for their TLS certificates.
+OUTBOUND_FETCH_TEST_HOSTS: dict[str, dict[str, int]] = {}
+OUTBOUND_FETCH_TEST_CA_FILE = ""
 
 # --- Email ----------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Learner Portfolio <noreply@localhost>")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("portfolio.app_urls")),
     path("artefacts/", include("artefacts.urls")),
     path("reflections/", include("reflections.urls")),
+    path("badges/", include("badges.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -17,7 +17,7 @@ from tests.factories import (
     TutorFactory,
 )
 
-pytest_plugins = ["tests.services"]
+pytest_plugins = ["tests.services", "tests.fakeweb"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management import call_command
 
 from accounts.models import Cohort, Role, User
@@ -17,3 +19,24 @@ def test_seed_creates_the_demo_people_and_is_idempotent(db: None) -> None:
     other = Cohort.objects.exclude(pk=ours.pk).get()
     assert [u.email for u in other.learners.all()] == ["learner3@demo.example"]
     assert User.objects.get(email="learner1@demo.example").emailaddress_set.get().verified
+
+
+def test_seed_adds_evidence_and_badges_that_verify_offline(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from artefacts.models import Artefact
+    from badges.models import Badge, Stack
+    from reflections.models import Reflection
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--quiet")
+    call_command("seed_demo", "--quiet")  # idempotent
+    learner = User.objects.get(email="learner1@demo.example")
+    assert Artefact.objects.filter(owner=learner, media="image", preview="ready").count() == 1
+    assert Reflection.objects.filter(owner=learner).count() == 2
+    statuses = sorted(Badge.objects.filter(owner=learner).values_list("status", flat=True))
+    assert statuses == ["expired", "verified", "verified"]
+    baked = Badge.objects.filter(owner=learner, source="image").exclude(original_image="")
+    assert baked.count() == 3
+    stack = Stack.objects.get(owner=None)
+    assert stack.items.filter(required=True).count() == 3

@@ -45,3 +45,9 @@ def test_the_readme_production_section_lists_the_variables_the_check_needs() -> 
     readme = (BASE_DIR / "README.md").read_text()
     for name in PRODUCTION:
         assert name in readme
+
+
+def test_production_refuses_loopback_fetching() -> None:
+    result = manage("check", env={**PRODUCTION, "OUTBOUND_FETCH_ALLOW_LOOPBACK": "1"})
+    assert result.returncode != 0
+    assert "OUTBOUND_FETCH_ALLOW_LOOPBACK is for development only" in result.stderr

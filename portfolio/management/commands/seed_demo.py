@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.services import cohort_ensure, user_ensure
 from portfolio.demo import seed_evidence
+from portfolio.demo_badges import seed_badges, seed_institution_stack
 
 DEMO_PASSWORD = "portfolio-demo-2026"  # noqa: S105 - published on purpose, local demo only
 
@@ -28,8 +29,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
 
-    @transaction.atomic
     def handle(self, *args: Any, quiet: bool = False, **options: Any) -> None:
+        created, evidence, badges = self.seed()
+        if quiet:
+            return
+        self.stdout.write(
+            f"Demo data ready ({created} people, {evidence} evidence items, {badges} badges added)."
+        )
+        self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
+        for email, name, role in PEOPLE:
+            self.stdout.write(f"  {role.label:<18} {name:<14} {email}")
+
+    @transaction.atomic
+    def seed(self) -> tuple[int, int, int]:
+        """Everything or nothing; printing happens after the commit."""
         people = {}
         created = 0
         for email, name, role in PEOPLE:
@@ -48,13 +61,9 @@ class Command(BaseCommand):
             tutors=[people["tutor2@demo.example"]],
             learners=[people["learner3@demo.example"]],
         )
-        evidence = sum(
-            seed_evidence(people[email], today=timezone.localdate())
-            for email in ("learner1@demo.example", "learner2@demo.example")
-        )
-        if quiet:
-            return
-        self.stdout.write(f"Demo data ready ({created} people, {evidence} evidence items added).")
-        self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
-        for email, name, role in PEOPLE:
-            self.stdout.write(f"  {role.label:<18} {name:<14} {email}")
+        today = timezone.localdate()
+        learners = [people["learner1@demo.example"], people["learner2@demo.example"]]
+        evidence = sum(seed_evidence(learner, today=today) for learner in learners)
+        badges = sum(seed_badges(learner, today=today) for learner in learners)
+        seed_institution_stack()
+        return created, evidence, badges

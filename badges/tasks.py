@@ -1,0 +1,20 @@
+from celery import shared_task
+
+from badges.models import Badge
+from badges.services import badge_reverify
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def badge_reverify_task(badge_id: int) -> str | None:
+    badge = badge_reverify(badge_id=badge_id)
+    return badge.status if badge else None
+
+
+@shared_task
+def badges_reverify_all_task() -> int:
+    """The daily sweep: one task per badge, so one slow issuer holds up nothing else."""
+    count = 0
+    for badge_id in Badge.objects.values_list("pk", flat=True).iterator():
+        badge_reverify_task.delay(badge_id)
+        count += 1
+    return count

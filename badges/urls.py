@@ -1,0 +1,19 @@
+from django.urls import path
+
+from badges import views
+
+app_name = "badges"
+
+urlpatterns = [
+    path("", views.badge_list, name="list"),
+    path("import/", views.badge_import, name="import"),
+    path("stacks/", views.stack_list, name="stack_list"),
+    path("stacks/new/", views.stack_create, name="stack_create"),
+    path("stacks/<uuid:public_id>/", views.stack_detail, name="stack_detail"),
+    path("stacks/<uuid:public_id>/delete/", views.stack_delete, name="stack_delete"),
+    path("<uuid:public_id>/", views.badge_detail, name="detail"),
+    path("<uuid:public_id>/image/", views.badge_image, name="image"),
+    path("<uuid:public_id>/verify/", views.badge_verify, name="verify"),
+    path("<uuid:public_id>/edit/", views.badge_edit, name="edit"),
+    path("<uuid:public_id>/delete/", views.badge_delete, name="delete"),
+]

@@ -1,0 +1,70 @@
+"""Fetching what a badge points at, through core.fetch, with failures told apart: the
+issuer not answering now (not verifiable now) versus an answer that is wrong (failed)."""
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.utils.translation import gettext as _
+
+from core.fetch import FetchError, FetchFailed, FetchResponse, fetch
+
+
+@dataclass
+class Fetched:
+    response: FetchResponse | None = None
+    data: Any = None
+    ok: bool | None = True  # None: could not fetch now; False: refused or a bad answer
+    message: str = ""
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+def fetch_json(url: str, *, what: str) -> Fetched:
+    """GET a JSON document. 410 and other statuses are returned for the caller to read."""
+    got = _get(url, what=what, accept="application/json, application/ld+json;q=0.9, */*;q=0.1")
+    if got.response is None or got.ok is not True:
+        return got
+    try:
+        got.data = got.response.json()
+    except FetchError:
+        got.ok = False
+        got.message = _("%(what)s at %(host)s is not valid JSON.") % {
+            "what": what, "host": host_of(url)}  # fmt: skip
+    return got
+
+
+def fetch_text(url: str, *, what: str) -> Fetched:
+    """GET a small text document (a key as JSON or PEM); `data` is the decoded text."""
+    got = _get(url, what=what, accept="application/json, application/x-pem-file, text/plain")
+    if got.response is not None and got.ok is True:
+        got.data = got.response.body.decode("utf-8", "replace")
+    return got
+
+
+def _get(url: str, *, what: str, accept: str) -> Fetched:
+    """GET through core.fetch; a status other than 200 is a bad answer (ok False)."""
+    try:
+        response = fetch(url, accept=accept)
+    except FetchFailed as error:
+        return Fetched(ok=None, message=_("Could not reach %(what)s: %(error)s") % {
+            "what": what, "error": error})  # fmt: skip
+    except FetchError as error:
+        return Fetched(ok=False, message=_("Refused to fetch %(what)s: %(error)s") % {
+            "what": what, "error": error})  # fmt: skip
+    if response.status != 200:
+        return Fetched(response=response, ok=False, message=_(
+            "%(host)s answered %(status)s for %(what)s.") % {
+            "host": host_of(url), "status": response.status, "what": what})  # fmt: skip
+    return Fetched(response=response)
+
+
+def fetch_bytes(url: str, *, max_bytes: int) -> bytes:
+    """An image or other file the badge points at; empty bytes if it cannot be had."""
+    try:
+        response = fetch(url, accept="image/*", max_bytes=max_bytes)
+    except FetchError:
+        return b""
+    return response.body if response.status == 200 else b""
