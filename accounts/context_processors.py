@@ -12,9 +12,10 @@ _NAVIGATION: dict[str, list[tuple[str, Any]]] = {
     Role.LEARNER: [
         ("portfolio:learner_dashboard", _("Dashboard")),
         ("portfolio:library", _("Evidence library")),
+        ("portfolio:formative", _("Formative portfolio")),
         ("badges:list", _("Badges")),
+        ("showcases:list", _("Showcases")),
         ("artefacts:add", _("Add evidence")),
-        ("reflections:create", _("Reflect")),
     ],
     Role.TUTOR: [("accounts:tutor_dashboard", _("My cohorts"))],
     Role.ADMIN: [

@@ -10,14 +10,18 @@ def main() -> int:
     started = time.perf_counter()
     database_url = environment.configure()
     # Imported after configure(): these modules import models, which need django.setup().
-    from bench import badge_verification, badges, dashboard, library, upload
+    from bench import badge_verification, badges, dashboard, library, showcase, upload
     from bench.harness import format_table, queries_flat
 
     print(f"Database: {database_url} (flushed between data sizes)")
-    rows = dashboard.run() + library.run()
+    rows = dashboard.run() + library.run() + showcase.run()
     print(format_table(rows))
     for page, flat in queries_flat(rows).items():
         print(f"{page}: queries flat: {'yes' if flat else 'no'}")
+    print(showcase.NOTE)
+
+    print()
+    print(showcase.format_load(showcase.run_load()))
 
     print()
     skipped = upload.skip_reason()

@@ -19,6 +19,13 @@ BENCH_DIR = BASE_DIR / "var" / "bench"
 BENCH_SQLITE = BENCH_DIR / "bench.sqlite3"
 BENCH_MEDIA = BENCH_DIR / "media"
 BENCH_UPLOAD_TMP = BENCH_DIR / "upload-tmp"
+# A static files folder for floor files (a page's own bytes, served as a static file):
+# the bench process adds it to STATICFILES_DIRS, servers it starts read
+# bench/floor_settings.py. Files go in its FLOOR_STATIC_PREFIX subfolder, so their URLs
+# (/static/bench-floor/...) cannot shadow the project's. bench/showcase.py deletes it
+# before and after use.
+BENCH_FLOOR = BENCH_DIR / "floor"
+FLOOR_STATIC_PREFIX = "bench-floor"
 
 
 def configure() -> str:

@@ -55,6 +55,7 @@ class Row:
     data_size: str
     measurement: Measurement
     floor: Measurement
+    floor_url: str = FLOOR_URL  # what `floor` measured
 
     @property
     def ratio(self) -> float:
@@ -109,7 +110,7 @@ def format_table(rows: list[Row]) -> str:
     """One line per page, each followed by the floor measured beside it."""
     cells: list[tuple[str, ...]] = [HEADERS]
     for row in rows:
-        for page, measured in ((row.page, row.measurement), (f"floor {FLOOR_URL}", row.floor)):
+        for page, measured in ((row.page, row.measurement), (f"floor {row.floor_url}", row.floor)):
             cells.append(
                 (
                     page,

@@ -1,8 +1,9 @@
-"""A real web server process for benchmarks that need one: `manage.py runserver` on a
-free local port, in the bench's environment, with its memory readable from /proc.
+"""A real web server process for benchmarks that need one, on a free loopback port, in
+the bench's environment: `manage.py runserver`, with its memory readable from /proc, or
+gunicorn, the production server, with its workers' CPU time readable from /proc.
 
-In-process measurements cannot tell how much memory serving a request costs; a
-separate process whose peak resident size (VmHWM) we read can.
+In-process measurements cannot tell how much memory serving a request costs, nor how
+many requests a server answers at once; a separate process we read can.
 """
 
 import http.client
@@ -21,7 +22,9 @@ from bench.environment import BASE_DIR, BENCH_DIR
 from bench.harness import BenchmarkError
 
 STARTUP_TIMEOUT_S = 60
+STOP_TIMEOUT_S = 15
 LOG = BENCH_DIR / "server.log"
+GUNICORN_LOG = BENCH_DIR / "gunicorn.log"
 
 
 @dataclass(frozen=True)
@@ -81,25 +84,29 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _log_tail(lines: int = 20) -> str:
+def _log_tail(lines: int = 20, *, log: Path = LOG) -> str:
     try:
-        return "\n".join(LOG.read_text(errors="replace").splitlines()[-lines:])
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
 
 
-def _wait_until_up(server: Server, process: subprocess.Popen[bytes]) -> None:
+def _wait_until_up(server: Server, process: subprocess.Popen[bytes], *, log: Path = LOG) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise BenchmarkError(f"The server exited with {process.returncode}:\n{_log_tail()}")
+            raise BenchmarkError(
+                f"The server exited with {process.returncode}:\n{_log_tail(log=log)}"
+            )
         try:
             server.request("GET", "/healthz", timeout=2)  # any answer will do: it is up
             return
         except OSError:
             pass
         time.sleep(0.1)
-    raise BenchmarkError(f"The server did not answer within {STARTUP_TIMEOUT_S} s:\n{_log_tail()}")
+    raise BenchmarkError(
+        f"The server did not answer within {STARTUP_TIMEOUT_S} s:\n{_log_tail(log=log)}"
+    )
 
 
 @contextmanager
@@ -129,3 +136,93 @@ def running_server(*, env: Mapping[str, str]) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@dataclass
+class Gunicorn:
+    server: Server  # the master process
+    workers: int
+    threads: int
+    exit_code: int | None = None  # once stopped; None if it had to be killed
+
+    def worker_pids(self) -> list[int]:
+        """The master's children: its worker processes (Linux /proc)."""
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:
+                continue  # it exited meanwhile
+            if int(fields[1]) == self.server.pid:  # the parent's pid
+                pids.append(int(stat.parent.name))
+        return pids
+
+    def workers_cpu_s(self) -> dict[int, float]:
+        """Each worker's user plus system CPU seconds so far, by pid (Linux /proc)."""
+        used = {}
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue  # it exited meanwhile
+            used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return used
+
+
+@contextmanager
+def running_gunicorn(
+    *, env: Mapping[str, str], workers: int, threads: int, settings_module: str
+) -> Iterator[Gunicorn]:
+    """Start `gunicorn portfolio.wsgi` (threaded workers) with this process's environment
+    plus `env` and DJANGO_SETTINGS_MODULE=`settings_module`; on leaving, stop it with
+    SIGTERM (a graceful shutdown: the workers finish their requests) and wait for it.
+    No control socket (gunicorn's default one lives in the home folder, shared by every
+    instance); its error log goes to GUNICORN_LOG, no access log."""
+    if not Path("/proc/self/stat").exists():
+        raise BenchmarkError("Reading gunicorn's workers needs Linux's /proc.")
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "portfolio.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--graceful-timeout",
+        str(STOP_TIMEOUT_S - 5),
+        "--no-control-socket",
+        "--log-level",
+        "warning",
+    ]
+    with GUNICORN_LOG.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 (our own interpreter and gunicorn)
+            command,
+            cwd=BASE_DIR,
+            env={
+                **os.environ,
+                **env,
+                "DJANGO_SETTINGS_MODULE": settings_module,
+                "PYTHONUNBUFFERED": "1",
+            },
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    gunicorn = Gunicorn(server=Server(pid=process.pid, port=port), workers=workers, threads=threads)
+    try:
+        _wait_until_up(gunicorn.server, process, log=GUNICORN_LOG)
+        yield gunicorn
+    finally:
+        process.terminate()
+        try:
+            gunicorn.exit_code = process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def gunicorn_log_tail(lines: int = 20) -> str:
+    return _log_tail(lines, log=GUNICORN_LOG)

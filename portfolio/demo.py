@@ -156,3 +156,34 @@ def seed_evidence(learner: Any, *, today: date) -> int:
         ),
     )
     return 8
+
+
+def seed_showcase(learner: Any) -> str:
+    """A showcase of the learner's best evidence with one share link. Returns the link's
+    token when it was created now (it can be shown only once), else ""."""
+    from badges.models import Badge, Status
+    from portfolio.models import Showcase
+    from portfolio.showcases import services
+
+    if Showcase.objects.filter(owner=learner).exists():
+        return ""
+    showcase = services.showcase_create(
+        owner=learner,
+        title="Application to Acme Ltd: junior web developer",
+        audience="Acme Ltd recruitment team",
+        summary="I build web forms that everyone can use, and I test them with real people.",
+        theme="modern",
+    )
+    work = services.section_add(showcase=showcase, heading="Accessible web forms",
+                                intro="From design to usability testing.")  # fmt: skip
+    evidence = list(
+        Artefact.objects.filter(owner=learner, visibility="tutors").order_by("learned_on")
+    )
+    reflections = list(learner.reflections.order_by("written_on"))
+    services.items_add(section=work, targets=[*evidence, *reflections[:1]])
+    credentials = services.section_add(showcase=showcase, heading="Verified credentials")
+    services.items_add(
+        section=credentials,
+        targets=list(Badge.objects.filter(owner=learner, status=Status.VERIFIED)),
+    )
+    return services.link_create(showcase=showcase, label="Acme Ltd recruiter").token

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
 from core import views as core_views
+from portfolio.showcases.urls import share_urlpatterns
 
 # Admin sign-in goes through allauth's login, so it shares its rate limits and MFA.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -19,6 +20,8 @@ urlpatterns = [
     path("artefacts/", include("artefacts.urls")),
     path("reflections/", include("reflections.urls")),
     path("badges/", include("badges.urls")),
+    path("showcases/", include("portfolio.showcases.urls")),
+    path("s/", include(share_urlpatterns)),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -4,11 +4,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import cohort_ensure, user_ensure
-from portfolio.demo import seed_evidence
+from portfolio.demo import seed_evidence, seed_showcase
 from portfolio.demo_badges import seed_badges, seed_institution_stack
 
 DEMO_PASSWORD = "portfolio-demo-2026"  # noqa: S105 - published on purpose, local demo only
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
 
     def handle(self, *args: Any, quiet: bool = False, **options: Any) -> None:
-        created, evidence, badges = self.seed()
+        created, evidence, badges, token = self.seed()
         if quiet:
             return
         self.stdout.write(
@@ -39,9 +40,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
         for email, name, role in PEOPLE:
             self.stdout.write(f"  {role.label:<18} {name:<14} {email}")
+        if token:
+            self.stdout.write(
+                f"Lena's showcase as an employer sees it (shown only now): "
+                f"http://127.0.0.1:8000{reverse('share:showcase', args=[token])}"
+            )
 
     @transaction.atomic
-    def seed(self) -> tuple[int, int, int]:
+    def seed(self) -> tuple[int, int, int, str]:
         """Everything or nothing; printing happens after the commit."""
         people = {}
         created = 0
@@ -66,4 +72,5 @@ class Command(BaseCommand):
         evidence = sum(seed_evidence(learner, today=today) for learner in learners)
         badges = sum(seed_badges(learner, today=today) for learner in learners)
         seed_institution_stack()
-        return created, evidence, badges
+        token = seed_showcase(people["learner1@demo.example"])
+        return created, evidence, badges, token

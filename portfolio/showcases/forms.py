@@ -1,0 +1,96 @@
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput, validate_markdown
+from portfolio.models import Showcase
+
+
+class ShowcaseForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    audience = forms.CharField(
+        label=_("Audience or purpose"),
+        max_length=200,
+        required=False,
+        help_text=_("For example “Application to Acme Ltd” or “APEL claim for BSc Computing”."),
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=20_000,
+        validators=[validate_markdown],
+        widget=forms.Textarea(attrs={"rows": 6, "data-markdown-preview": "true"}),
+        help_text=_("Who you are and what this showcase shows. Markdown works here."),
+    )
+    theme = forms.ChoiceField(
+        label=_("Look"),
+        choices=Showcase.Theme.choices,
+        widget=forms.RadioSelect,
+        initial=Showcase.Theme.CLASSIC,
+    )
+
+
+class SectionForm(forms.Form):
+    heading = forms.CharField(label=_("Section heading"), max_length=200)
+    intro = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        max_length=10_000,
+        validators=[validate_markdown],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CaptionForm(forms.Form):
+    caption = forms.CharField(
+        label=_("Why it is here"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ShareLinkForm(forms.Form):
+    label = forms.CharField(
+        label=_("Who it is for"),
+        max_length=200,
+        help_text=_("For example “Acme Ltd recruiter”. Only you see this."),
+    )
+    expires_on = forms.DateField(
+        label=_("Stops working after"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty for a link that works until you revoke it."),
+    )
+    passphrase = forms.CharField(
+        label=_("Passphrase"),
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Optional. Tell it to the person separately; they type it to open the link."),
+    )
+    notify_on_first_open = forms.BooleanField(
+        label=_("Email me the first time it is opened"), required=False
+    )
+
+    def clean_expires_on(self) -> Any:
+        value = self.cleaned_data.get("expires_on")
+        if value is not None and value < timezone.localdate():
+            raise forms.ValidationError(_("Choose today or a later date."))
+        return value
+
+    def clean_passphrase(self) -> str:
+        value = self.cleaned_data.get("passphrase", "")
+        if value and len(value) < 6:
+            raise forms.ValidationError(_("Use at least 6 characters, or leave it empty."))
+        return value
+
+
+class PassphraseForm(forms.Form):
+    passphrase = forms.CharField(
+        label=_("Passphrase"),
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )

@@ -1,0 +1,305 @@
+"""Writes with business meaning for showcases and their share links."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from core.html import render_markdown
+from portfolio.models import Section, ShareLink, Showcase, ShowcaseItem
+
+PASSPHRASE_ATTEMPTS = 5
+PASSPHRASE_WINDOW_SECONDS = 15 * 60
+
+
+@transaction.atomic
+def showcase_create(
+    *, owner: Any, title: str, audience: str = "", summary: str = "", theme: str = "classic"
+) -> Showcase:
+    showcase = Showcase(owner=owner)
+    _apply(showcase, title=title, audience=audience, summary=summary, theme=theme)
+    showcase.save()
+    return showcase
+
+
+@transaction.atomic
+def showcase_update(
+    *, showcase: Showcase, title: str, audience: str, summary: str, theme: str
+) -> Showcase:
+    _apply(showcase, title=title, audience=audience, summary=summary, theme=theme)
+    showcase.save()
+    return showcase
+
+
+def _apply(showcase: Showcase, *, title: str, audience: str, summary: str, theme: str) -> None:
+    showcase.title = title
+    showcase.audience = audience
+    showcase.summary_markdown = summary
+    showcase.summary_html = render_markdown(summary)
+    showcase.theme = theme
+
+
+@transaction.atomic
+def showcase_duplicate(*, showcase: Showcase) -> Showcase:
+    """A copy with the same sections and items (and no share links)."""
+    copy = Showcase.objects.create(
+        owner=showcase.owner,
+        title=f"{showcase.title} (copy)"[:200],
+        audience=showcase.audience,
+        summary_markdown=showcase.summary_markdown,
+        summary_html=showcase.summary_html,
+        theme=showcase.theme,
+    )
+    for section in showcase.sections.prefetch_related("items"):
+        new_section = Section.objects.create(
+            showcase=copy,
+            heading=section.heading,
+            intro_markdown=section.intro_markdown,
+            intro_html=section.intro_html,
+            position=section.position,
+        )
+        ShowcaseItem.objects.bulk_create(
+            ShowcaseItem(
+                section=new_section,
+                artefact_id=item.artefact_id,
+                reflection_id=item.reflection_id,
+                badge_id=item.badge_id,
+                caption=item.caption,
+                position=item.position,
+            )
+            for item in section.items.all()
+        )
+    return copy
+
+
+@transaction.atomic
+def showcase_archive(*, showcase: Showcase, archived: bool) -> Showcase:
+    """An archived showcase keeps its content; its links stop working until restored."""
+    showcase.archived_at = timezone.now() if archived else None
+    showcase.save(update_fields=["archived_at", "updated_at"])
+    return showcase
+
+
+@transaction.atomic
+def showcase_delete(*, showcase: Showcase) -> None:
+    showcase.delete()
+
+
+@transaction.atomic
+def section_add(*, showcase: Showcase, heading: str, intro: str = "") -> Section:
+    last = showcase.sections.aggregate(last=Max("position"))["last"]
+    return Section.objects.create(
+        showcase=showcase,
+        heading=heading,
+        intro_markdown=intro,
+        intro_html=render_markdown(intro),
+        position=(last or 0) + 1,
+    )
+
+
+@transaction.atomic
+def section_update(*, section: Section, heading: str, intro: str) -> Section:
+    section.heading = heading
+    section.intro_markdown = intro
+    section.intro_html = render_markdown(intro)
+    section.save()
+    _touch(section.showcase_id)
+    return section
+
+
+@transaction.atomic
+def section_delete(*, section: Section) -> None:
+    showcase_id = section.showcase_id
+    section.delete()
+    _touch(showcase_id)
+
+
+@transaction.atomic
+def items_add(*, section: Section, targets: list[Any], caption: str = "") -> list[ShowcaseItem]:
+    """Add artefacts, reflections or badges (the owner's own; checked by the caller's
+    selector) at the end of the section, skipping any already in it."""
+    existing = {(i.artefact_id, i.reflection_id, i.badge_id) for i in section.items.all()}
+    last = section.items.aggregate(last=Max("position"))["last"] or 0
+    created = []
+    for target in targets:
+        fields = _reference(target)
+        key = (fields.get("artefact_id"), fields.get("reflection_id"), fields.get("badge_id"))
+        if key in existing:
+            continue
+        last += 1
+        existing.add(key)
+        created.append(ShowcaseItem(section=section, caption=caption, position=last, **fields))
+    ShowcaseItem.objects.bulk_create(created)
+    _touch(section.showcase_id)
+    return created
+
+
+def _reference(target: Any) -> dict[str, int]:
+    from artefacts.models import Artefact
+    from badges.models import Badge
+    from reflections.models import Reflection
+
+    if isinstance(target, Artefact):
+        return {"artefact_id": target.pk}
+    if isinstance(target, Reflection):
+        return {"reflection_id": target.pk}
+    if isinstance(target, Badge):
+        return {"badge_id": target.pk}
+    raise TypeError(f"Cannot show {type(target).__name__} in a showcase")
+
+
+@transaction.atomic
+def item_update(*, item: ShowcaseItem, caption: str) -> ShowcaseItem:
+    item.caption = caption
+    item.save(update_fields=["caption"])
+    _touch(item.section.showcase_id)
+    return item
+
+
+@transaction.atomic
+def item_remove(*, item: ShowcaseItem) -> None:
+    showcase_id = item.section.showcase_id
+    item.delete()
+    _touch(showcase_id)
+
+
+@transaction.atomic
+def item_move(*, item: ShowcaseItem, by: int) -> None:
+    """Move an item up (by=-1) or down (by=1) within its section."""
+    siblings = list(item.section.items.order_by("position", "pk"))
+    index = siblings.index(item)
+    target = index + by
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        _renumber(siblings)
+        _touch(item.section.showcase_id)
+
+
+@transaction.atomic
+def items_reorder(*, section: Section, item_ids: list[int]) -> None:
+    """Put the section's items in this order (from drag and drop). Ids not in the section
+    are ignored; items left out keep their relative order at the end."""
+    items = {i.pk: i for i in section.items.all()}
+    ordered = [items.pop(pk) for pk in item_ids if pk in items]
+    ordered += sorted(items.values(), key=lambda i: (i.position, i.pk))
+    _renumber(ordered)
+    _touch(section.showcase_id)
+
+
+@transaction.atomic
+def section_move(*, section: Section, by: int) -> None:
+    siblings = list(section.showcase.sections.order_by("position", "pk"))
+    index = siblings.index(section)
+    target = index + by
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        _renumber(siblings)
+        _touch(section.showcase_id)
+
+
+def _renumber(rows: list[Any]) -> None:
+    for position, row in enumerate(rows, 1):
+        row.position = position
+    if rows:
+        type(rows[0]).objects.bulk_update(rows, ["position"])
+
+
+def _touch(showcase_id: int) -> None:
+    Showcase.objects.filter(pk=showcase_id).update(updated_at=timezone.now())
+
+
+# --- Share links ------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    """Tokens carry 192 random bits, so a plain SHA-256 is enough to store them safely."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewLink:
+    link: ShareLink
+    token: str  # shown once; only its hash is stored
+
+
+@transaction.atomic
+def link_create(
+    *,
+    showcase: Showcase,
+    label: str,
+    expires_on: date | None = None,
+    passphrase: str = "",
+    notify_on_first_open: bool = False,
+) -> NewLink:
+    token = secrets.token_urlsafe(24)
+    link = ShareLink.objects.create(
+        showcase=showcase,
+        label=label,
+        token_hash=token_hash(token),
+        expires_on=expires_on,
+        passphrase_hash=make_password(passphrase) if passphrase else "",
+        notify_on_first_open=notify_on_first_open,
+    )
+    return NewLink(link=link, token=token)
+
+
+@transaction.atomic
+def link_revoke(*, link: ShareLink) -> None:
+    """Access stops on the next request, for the page and every file behind it."""
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at", "updated_at"])
+
+
+def link_record_open(*, link: ShareLink) -> None:
+    """Count an opening of the shared page; the first one may email the learner. Nothing
+    is stored about who opened it."""
+    now = timezone.now()
+    if link.first_opened_at is not None:
+        # The usual case: one UPDATE, no transaction of its own.
+        ShareLink.objects.filter(pk=link.pk).update(
+            last_opened_at=now, open_count=F("open_count") + 1
+        )
+        return
+    with transaction.atomic():
+        first = ShareLink.objects.filter(pk=link.pk, first_opened_at__isnull=True).update(
+            first_opened_at=now, last_opened_at=now, open_count=F("open_count") + 1
+        )
+        if not first:  # another request got there first
+            ShareLink.objects.filter(pk=link.pk).update(
+                last_opened_at=now, open_count=F("open_count") + 1
+            )
+        elif link.notify_on_first_open:
+            from portfolio.showcases.tasks import link_first_opened_email_task
+
+            link_id = link.pk
+            transaction.on_commit(lambda: link_first_opened_email_task.delay(link_id))
+
+
+class TooManyAttempts(Exception):
+    pass
+
+
+def link_check_passphrase(*, link: ShareLink, passphrase: str, client: str) -> bool:
+    """Whether the passphrase is right. Raises TooManyAttempts after 5 wrong tries for
+    this link from this client within 15 minutes (kept in the shared cache)."""
+    key = f"share-pass:{link.pk}:{hashlib.sha256(client.encode()).hexdigest()[:16]}"
+    if int(cache.get(key, 0)) >= PASSPHRASE_ATTEMPTS:
+        raise TooManyAttempts
+    if check_password(passphrase, link.passphrase_hash):
+        cache.delete(key)
+        return True
+    # add() starts the window once; incr() counts atomically across processes.
+    cache.add(key, 0, PASSPHRASE_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add() and incr(): start again
+        cache.set(key, 1, PASSPHRASE_WINDOW_SECONDS)
+    return False

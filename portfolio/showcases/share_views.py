@@ -1,0 +1,144 @@
+"""What someone with a share link sees: the showcase, badge details, and files, each
+checked on every request against the link (active, item in its showcase, not private).
+No login; nothing about the viewer is stored beyond an open count."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from artefacts.models import Artefact
+from artefacts.serving import artefact_file_response, artefact_thumbnail_response
+from badges.models import Badge
+from core.serving import serve_file
+from portfolio.models import ShareLink
+from portfolio.showcases import selectors, services
+from portfolio.showcases.forms import PassphraseForm
+
+View = Callable[..., HttpResponseBase]
+_SESSION_KEY = "share-unlocked"
+
+
+def shared(view: View) -> View:
+    """Resolve the token to an active link (410 page if revoked or expired, 404 if
+    unknown), require its passphrase, and send the headers every shared page carries."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            response = _answer(request, token, view, *args, **kwargs)
+        except Http404:
+            response = render(request, "404.html", status=404)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    return wrapped
+
+
+def _answer(
+    request: HttpRequest, token: str, view: View, *args: Any, **kwargs: Any
+) -> HttpResponseBase:
+    """The view's answer, once the link is known to work and is unlocked."""
+    state = selectors.link_for_token(token=token)
+    if state.link is None:
+        raise Http404
+    if not state.active:
+        return render(request, "portfolio/link_inactive.html", status=410)
+    if state.link.has_passphrase and not _unlocked(request, state.link):
+        if view is not showcase_page:  # files and badge pages: no form, no content
+            return HttpResponse(
+                _("Open the portfolio page and give its passphrase first."),
+                status=403,
+                content_type="text/plain; charset=utf-8",
+            )
+        return _passphrase_page(request, state.link)
+    return view(request, state.link, *args, **kwargs)
+
+
+def _unlocked(request: HttpRequest, link: ShareLink) -> bool:
+    return str(link.pk) in request.session.get(_SESSION_KEY, [])
+
+
+def _passphrase_page(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    form = PassphraseForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        client = request.META.get("REMOTE_ADDR", "")
+        try:
+            ok = services.link_check_passphrase(
+                link=link, passphrase=form.cleaned_data["passphrase"], client=client
+            )
+        except services.TooManyAttempts:
+            form.add_error(None, _("Too many wrong attempts. Wait 15 minutes and try again."))
+            status = 429
+        else:
+            if ok:
+                unlocked = request.session.get(_SESSION_KEY, [])
+                request.session[_SESSION_KEY] = [*unlocked, str(link.pk)]
+                return render(request, "portfolio/passphrase_ok.html", {"next": request.path})
+            form.add_error("passphrase", _("That passphrase is not right. Check it and try again."))
+            status = 403
+    return render(request, "portfolio/passphrase.html", {"form": form}, status=status)
+
+
+def showcase_page(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    if request.method == "GET":
+        services.link_record_open(link=link)
+    shown = selectors.showcase_for_display(showcase=link.showcase)
+    return render(
+        request,
+        "portfolio/shared_showcase.html",
+        {"showcase": shown, "link": link, "preview": False},
+    )
+
+
+showcase = shared(showcase_page)
+
+
+@shared
+def badge(request: HttpRequest, link: ShareLink, public_id: str) -> HttpResponse:
+    try:
+        found = selectors.shared_badge(link=link, public_id=public_id)
+    except (Badge.DoesNotExist, ValueError):
+        raise Http404 from None
+    return render(request, "portfolio/shared_badge.html", {"badge": found, "link": link})
+
+
+@shared
+def artefact_file(request: HttpRequest, link: ShareLink, public_id: str) -> HttpResponseBase:
+    return artefact_file_response(request, _artefact(link, public_id))
+
+
+@shared
+def artefact_thumbnail(request: HttpRequest, link: ShareLink, public_id: str) -> HttpResponseBase:
+    return artefact_thumbnail_response(request, _artefact(link, public_id))
+
+
+@shared
+def badge_image(request: HttpRequest, link: ShareLink, public_id: str) -> HttpResponseBase:
+    try:
+        found = selectors.shared_badge(link=link, public_id=public_id)
+    except (Badge.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not found.display_image:
+        raise Http404
+    return serve_file(
+        request,
+        stored=found.display_image,
+        content_type=found.display_image_type,
+        filename="badge",
+        inline=True,
+    )
+
+
+def _artefact(link: ShareLink, public_id: str) -> Artefact:
+    try:
+        return selectors.shared_artefact(link=link, public_id=public_id)
+    except (Artefact.DoesNotExist, ValueError):
+        raise Http404 from None

@@ -1,0 +1,324 @@
+"""The learner's showcase pages: list, editor, sections, items, preview and links.
+Only the owner reaches any of them; everyone else gets a 404 (learners) or 403."""
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import AuthenticatedRequest, role_required
+from portfolio.models import Section, ShareLink, Showcase, ShowcaseItem
+from portfolio.showcases import selectors, services
+from portfolio.showcases.forms import CaptionForm, SectionForm, ShareLinkForm, ShowcaseForm
+
+learner_only = role_required(Role.LEARNER)
+
+
+def _showcase(request: AuthenticatedRequest, public_id: Any) -> Showcase:
+    try:
+        return selectors.showcase_owned(owner=request.user, public_id=public_id)
+    except (Showcase.DoesNotExist, ValidationError):  # ValidationError: not a UUID
+        raise Http404 from None
+
+
+def _section(request: AuthenticatedRequest, showcase: Showcase, section_id: int) -> Section:
+    try:
+        return showcase.sections.get(pk=section_id)
+    except Section.DoesNotExist:
+        raise Http404 from None
+
+
+def _item(request: AuthenticatedRequest, showcase: Showcase, item_id: int) -> ShowcaseItem:
+    try:
+        return ShowcaseItem.objects.select_related("section").get(
+            pk=item_id, section__showcase=showcase
+        )
+    except ShowcaseItem.DoesNotExist:
+        raise Http404 from None
+
+
+@learner_only
+def showcase_list(request: AuthenticatedRequest) -> HttpResponse:
+    showcases = selectors.showcases_owned(owner=request.user)
+    return render(request, "portfolio/showcase_list.html", {"showcases": showcases})
+
+
+@learner_only
+def showcase_create(request: AuthenticatedRequest) -> HttpResponse:
+    form = ShowcaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        showcase = services.showcase_create(
+            owner=request.user,
+            title=data["title"],
+            audience=data["audience"],
+            summary=data["summary"],
+            theme=data["theme"],
+        )
+        services.section_add(showcase=showcase, heading=_("My best work"))
+        messages.success(request, _("Showcase created. Add your best evidence to it."))
+        return redirect(showcase)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "heading": _("New showcase")}
+    return render(request, "portfolio/showcase_form.html", context, status=status)
+
+
+@learner_only
+def showcase_edit(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    showcase = _showcase(request, public_id)
+    initial = {
+        "title": showcase.title,
+        "audience": showcase.audience,
+        "summary": showcase.summary_markdown,
+        "theme": showcase.theme,
+    }
+    form = ShowcaseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.showcase_update(
+            showcase=showcase,
+            title=data["title"],
+            audience=data["audience"],
+            summary=data["summary"],
+            theme=data["theme"],
+        )
+        messages.success(request, _("Saved."))
+        return redirect(showcase)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "showcase": showcase, "heading": _("Edit “%s”") % showcase.title}
+    return render(request, "portfolio/showcase_form.html", context, status=status)
+
+
+@learner_only
+def showcase_detail(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    """The editor: sections and items, with reorder, captions and the item picker."""
+    try:
+        showcase = selectors.showcase_for_editor(owner=request.user, public_id=public_id)
+    except Showcase.DoesNotExist:
+        raise Http404 from None
+    q = request.GET.get("q", "")
+    context = {
+        "showcase": showcase,
+        "sections": showcase.sections.all(),
+        "section_form": SectionForm(),
+        "q": q,
+        "candidates": selectors.picker_candidates(owner=request.user, q=q),
+    }
+    return render(request, "portfolio/showcase_editor.html", context)
+
+
+@learner_only
+def picker(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    """Search-as-you-type results for the item picker (an HTML fragment)."""
+    _showcase(request, public_id)
+    candidates = selectors.picker_candidates(owner=request.user, q=request.GET.get("q", ""))
+    return render(request, "portfolio/partials/picker_results.html", {"candidates": candidates})
+
+
+@learner_only
+def showcase_preview(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    showcase = _showcase(request, public_id)
+    shown = selectors.showcase_for_display(showcase=showcase)
+    context = {"showcase": shown, "preview": True, "link": None}
+    return render(request, "portfolio/shared_showcase.html", context)
+
+
+@learner_only
+@require_POST
+def showcase_duplicate(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    copy = services.showcase_duplicate(showcase=_showcase(request, public_id))
+    messages.success(request, _("Duplicated. This is the copy."))
+    return redirect(copy)
+
+
+@learner_only
+@require_POST
+def showcase_archive(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    showcase = _showcase(request, public_id)
+    archived = not showcase.is_archived
+    services.showcase_archive(showcase=showcase, archived=archived)
+    messages.success(
+        request,
+        _("Archived: its links stop working until you restore it.") if archived else _("Restored."),
+    )
+    return redirect(showcase)
+
+
+@learner_only
+def showcase_delete(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    showcase = _showcase(request, public_id)
+    if request.method == "POST":
+        services.showcase_delete(showcase=showcase)
+        messages.success(request, _("Showcase deleted. Your evidence is kept."))
+        return redirect("showcases:list")
+    return render(request, "portfolio/showcase_delete.html", {"showcase": showcase})
+
+
+@learner_only
+@require_POST
+def section_add(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    showcase = _showcase(request, public_id)
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        services.section_add(
+            showcase=showcase,
+            heading=form.cleaned_data["heading"],
+            intro=form.cleaned_data["intro"],
+        )
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect(showcase)
+
+
+@learner_only
+def section_edit(request: AuthenticatedRequest, public_id: str, section_id: int) -> HttpResponse:
+    showcase = _showcase(request, public_id)
+    section = _section(request, showcase, section_id)
+    initial = {"heading": section.heading, "intro": section.intro_markdown}
+    form = SectionForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if "delete" in request.POST:
+            services.section_delete(section=section)
+            messages.success(request, _("Section removed. Its evidence is kept in your library."))
+            return redirect(showcase)
+        if form.is_valid():
+            services.section_update(
+                section=section,
+                heading=form.cleaned_data["heading"],
+                intro=form.cleaned_data["intro"],
+            )
+            return redirect(showcase)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "showcase": showcase, "section": section}
+    return render(request, "portfolio/section_form.html", context, status=status)
+
+
+@learner_only
+@require_POST
+def section_move(request: AuthenticatedRequest, public_id: str, section_id: int) -> HttpResponse:
+    showcase = _showcase(request, public_id)
+    section = _section(request, showcase, section_id)
+    services.section_move(section=section, by=-1 if request.POST.get("direction") == "up" else 1)
+    return redirect(f"{showcase.get_absolute_url()}#section-{section.pk}")
+
+
+@learner_only
+@require_POST
+def items_add(request: AuthenticatedRequest, public_id: str, section_id: int) -> HttpResponse:
+    showcase = _showcase(request, public_id)
+    section = _section(request, showcase, section_id)
+    targets = selectors.owned_targets(owner=request.user, refs=request.POST.getlist("items"))
+    if not targets:
+        messages.error(request, _("Choose at least one piece of evidence or badge to add."))
+    else:
+        added = services.items_add(section=section, targets=targets)
+        messages.success(
+            request,
+            _("%(n)d added to “%(section)s”.") % {"n": len(added), "section": section.heading},
+        )
+    return redirect(f"{showcase.get_absolute_url()}#section-{section.pk}")
+
+
+@learner_only
+@require_POST
+def item_edit(request: AuthenticatedRequest, public_id: str, item_id: int) -> HttpResponse:
+    showcase = _showcase(request, public_id)
+    item = _item(request, showcase, item_id)
+    if "remove" in request.POST:
+        services.item_remove(item=item)
+        messages.success(request, _("Removed from the showcase (it stays in your library)."))
+    elif "up" in request.POST or "down" in request.POST:
+        services.item_move(item=item, by=-1 if "up" in request.POST else 1)
+    else:
+        form = CaptionForm(request.POST)
+        if form.is_valid():
+            services.item_update(item=item, caption=form.cleaned_data["caption"])
+            messages.success(request, _("Caption saved."))
+    return redirect(f"{showcase.get_absolute_url()}#item-{item.pk}")
+
+
+@learner_only
+@require_POST
+def section_reorder(request: AuthenticatedRequest, public_id: str, section_id: int) -> JsonResponse:
+    """Drag and drop: the new order of the section's items, as a JSON list of ids."""
+    showcase = _showcase(request, public_id)
+    section = _section(request, showcase, section_id)
+    try:
+        ids = [int(i) for i in json.loads(request.body or b"[]")]
+    except (ValueError, TypeError):
+        return JsonResponse({"error": _("Send the new order as a list of item ids.")}, status=400)
+    services.items_reorder(section=section, item_ids=ids)
+    return JsonResponse({"ok": True})
+
+
+@learner_only
+def links(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    showcase = _showcase(request, public_id)
+    form = ShareLinkForm(request.POST or None)
+    new_url = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = services.link_create(
+            showcase=showcase,
+            label=data["label"],
+            expires_on=data["expires_on"],
+            passphrase=data["passphrase"],
+            notify_on_first_open=data["notify_on_first_open"],
+        )
+        new_url = request.build_absolute_uri(reverse("share:showcase", args=[created.token]))
+        form = ShareLinkForm()
+    status = 400 if request.method == "POST" and not new_url else 200
+    context = {
+        "showcase": showcase,
+        "links": selectors.links_for(showcase=showcase),
+        "form": form,
+        "new_url": new_url,
+    }
+    return render(request, "portfolio/showcase_links.html", context, status=status)
+
+
+@learner_only
+@require_POST
+def link_revoke(request: AuthenticatedRequest, public_id: str, link_id: str) -> HttpResponse:
+    showcase = _showcase(request, public_id)
+    try:
+        link = showcase.links.get(public_id=link_id)
+    except (ShareLink.DoesNotExist, ValueError):
+        raise Http404 from None
+    services.link_revoke(link=link)
+    messages.success(request, _("The link for “%s” no longer works.") % link.label)
+    return redirect("showcases:links", public_id=showcase.public_id)
+
+
+@learner_only
+@require_POST
+def promote(request: AuthenticatedRequest) -> HttpResponse:
+    """ "Promote to a showcase" from the formative timeline: the chosen items go to the
+    first section of an existing showcase, or of a new one."""
+    targets = selectors.owned_targets(owner=request.user, refs=request.POST.getlist("items"))
+    if not targets:
+        messages.error(request, _("Tick at least one item to add to a showcase."))
+        return redirect("portfolio:formative")
+    choice = request.POST.get("showcase", "new")
+    if choice == "new":
+        showcase = services.showcase_create(
+            owner=request.user,
+            title=request.POST.get("title", "").strip()[:200] or _("New showcase"),
+        )
+    else:
+        showcase = _showcase(request, choice)
+    section = showcase.sections.order_by("position", "pk").first() or services.section_add(
+        showcase=showcase, heading=_("My best work")
+    )
+    added = services.items_add(section=section, targets=targets)
+    messages.success(
+        request, _("%(n)d added to “%(title)s”.") % {"n": len(added), "title": showcase.title}
+    )
+    return redirect(showcase)
