@@ -27,7 +27,7 @@ migrate: install var
 	@echo "Database ready: var/db.sqlite3 (or DATABASE_URL)"
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
 
 run: seed
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"

@@ -27,7 +27,8 @@ class UserAdmin(DjangoUserAdmin):
     add_form = UserCreationForm
     ordering = ("email",)
     list_display = ("email", "name", "role", "is_active", "date_joined")
-    list_filter = ("role", "is_active", "cohorts", "teaching_cohorts")
+    # Cohort membership is managed (and shown) on each cohort page.
+    list_filter = ("role", "is_active")
     search_fields = ("email", "name")
     readonly_fields = ("public_id", "date_joined", "last_login")
     fieldsets = (

@@ -134,7 +134,7 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     # Never contacted while tasks are eager; named so nothing tries amqp://localhost.
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or (
     os.environ.get("CELERY_BROKER_URL") or None
 )
@@ -302,5 +302,7 @@ LOGGING = {
         # WeasyPrint and fontTools narrate every PDF step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # One line per task run in-process would drown make run's output.
+        "celery.app.trace": {"level": "WARNING"},
     },
 }

@@ -29,8 +29,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="Where the site is served, for the printed share link.",
+        )
 
-    def handle(self, *args: Any, quiet: bool = False, **options: Any) -> None:
+    def handle(
+        self, *args: Any, quiet: bool = False, base_url: str = "", **options: Any
+    ) -> None:
         created, evidence, badges, token = self.seed()
         if quiet:
             return
@@ -43,7 +50,7 @@ class Command(BaseCommand):
         if token:
             self.stdout.write(
                 f"Lena's showcase as an employer sees it (shown only now): "
-                f"http://127.0.0.1:8000{reverse('share:showcase', args=[token])}"
+                f"{base_url.rstrip('/')}{reverse('share:showcase', args=[token])}"
             )
 
     @transaction.atomic
