@@ -34,7 +34,7 @@ def crawl(client: Client, start: str) -> dict[str, int]:
         elif response.status_code in (301, 302) and response["Location"].startswith("/"):
             queue.append(response["Location"])
         elif getattr(response, "streaming", False):
-            b"".join(response.streaming_content)
+            b"".join(response.streaming_content)  # type: ignore[attr-defined]
     return seen
 
 

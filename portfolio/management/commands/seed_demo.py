@@ -35,9 +35,7 @@ class Command(BaseCommand):
             help="Where the site is served, for the printed share link.",
         )
 
-    def handle(
-        self, *args: Any, quiet: bool = False, base_url: str = "", **options: Any
-    ) -> None:
+    def handle(self, *args: Any, quiet: bool = False, base_url: str = "", **options: Any) -> None:
         created, evidence, badges, token = self.seed()
         if quiet:
             return
