@@ -225,6 +225,9 @@ if OUTBOUND_FETCH_ALLOW_LOOPBACK and not DEBUG:
 OUTBOUND_FETCH_TEST_HOSTS: dict[str, dict[str, int]] = {}
 OUTBOUND_FETCH_TEST_CA_FILE = ""
 
+# The site's own address, for links in emails sent by background tasks (no request there).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # --- Email ----------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Learner Portfolio <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -1,0 +1,1 @@
+"""Tutor review: the domain layer (services, selectors, notifications, tasks)."""

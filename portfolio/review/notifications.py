@@ -1,0 +1,81 @@
+"""In-app notifications for tutor review, and the hourly email digest they feed.
+
+`notify` is called from inside the services' transactions; the digest task is only
+enqueued once that transaction commits, with the recipient's id and the kind.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from portfolio.models import Notification, NotificationKind, NotificationPreference
+
+NOTIFICATION_TEXT_MAX = 500
+
+
+def email_wanted(*, user: Any, kind: str) -> bool:
+    """Email is on for every kind unless the user turned it off."""
+    wanted = (
+        NotificationPreference.objects.filter(user=user, kind=kind)
+        .values_list("email", flat=True)
+        .first()
+    )
+    return True if wanted is None else bool(wanted)
+
+
+@transaction.atomic
+def notification_preference_set(*, user: Any, kind: str, email: bool) -> None:
+    if kind not in NotificationKind.values:
+        raise ValueError(f"Unknown notification kind {kind!r}")
+    NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"email": email})
+
+
+def notify(*, recipient: Any, kind: str, text: str, url: str) -> Notification:
+    """Record a notification and, if the recipient wants email for this kind, queue the
+    digest task after commit. `text` must be plain text; it is escaped wherever shown."""
+    if kind not in NotificationKind.values:
+        raise ValueError(f"Unknown notification kind {kind!r}")
+    notification = Notification.objects.create(
+        recipient=recipient, kind=kind, text=_shorten(text), url=url
+    )
+    if email_wanted(user=recipient, kind=kind):
+        from portfolio.review.tasks import notification_digest_task
+
+        recipient_id = recipient.pk
+        transaction.on_commit(lambda: notification_digest_task.delay(recipient_id, kind))
+    return notification
+
+
+def unread_count(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(user: Any, limit: int = 20) -> list[Notification]:
+    """The newest notifications first, read or not."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Notification.objects.filter(recipient=user)[:limit])
+
+
+@transaction.atomic
+def mark_read(user: Any, ids: Iterable[UUID | str] | None = None) -> int:
+    """Mark the user's notifications with these public ids read, or all when `ids` is
+    None. Other people's ids are ignored. Returns how many changed."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(public_id__in=list(ids))
+    return unread.update(read_at=timezone.now())
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= NOTIFICATION_TEXT_MAX:
+        return text
+    return text[: NOTIFICATION_TEXT_MAX - 1] + "…"
