@@ -15,9 +15,14 @@ _NAVIGATION: dict[str, list[tuple[str, Any]]] = {
         ("portfolio:formative", _("Formative portfolio")),
         ("badges:list", _("Badges")),
         ("showcases:list", _("Showcases")),
+        ("review:inbox", _("Feedback")),
+        ("review:plan", _("Plan")),
         ("artefacts:add", _("Add evidence")),
     ],
-    Role.TUTOR: [("accounts:tutor_dashboard", _("My cohorts"))],
+    Role.TUTOR: [
+        ("review_tutor:dashboard", _("Review")),
+        ("accounts:tutor_dashboard", _("My cohorts")),
+    ],
     Role.ADMIN: [
         ("accounts:institution_dashboard", _("Institution")),
         ("admin:index", _("Administration")),

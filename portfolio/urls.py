@@ -21,6 +21,8 @@ urlpatterns = [
     path("reflections/", include("reflections.urls")),
     path("badges/", include("badges.urls")),
     path("showcases/", include("portfolio.showcases.urls")),
+    path("review/", include("portfolio.review.learner_urls")),
+    path("review/tutor/", include("portfolio.review.tutor_urls")),
     path("s/", include(share_urlpatterns)),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),

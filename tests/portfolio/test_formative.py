@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
@@ -444,8 +443,8 @@ def test_the_learners_page_runs_a_fixed_number_of_queries(
 ) -> None:
     _fill(people.learner, items)
     # session, user, counts per period, page of keys, artefacts + tags,
-    # reflections + tags, badges, tag names, showcases to promote into
-    with django_assert_max_num_queries(11):
+    # reflections + tags, badges, tag names, showcases to promote into, feedback threads
+    with django_assert_max_num_queries(12):
         response = learner_client.get(OWN + "?group_by=week")
     assert len(titles(response)) == min(items, PAGE_SIZE)
 
@@ -455,8 +454,8 @@ def test_the_tutors_page_runs_a_fixed_number_of_queries(
     tutor_client: Client, people: People, django_assert_max_num_queries, items: int
 ) -> None:
     _fill(people.learner, items)
-    # the same, and the learner looked up in the tutor's cohorts
-    with django_assert_max_num_queries(11):
+    # the same (no showcases), the learner looked up in the tutor's cohorts, threads
+    with django_assert_max_num_queries(12):
         response = tutor_client.get(for_learner(people.learner) + "?group_by=week")
     assert titles(response) and all(not i.obj.is_private for i in _items(response))
 
@@ -465,11 +464,16 @@ def _items(response: Any) -> list[Any]:
     return [item for period in response.context["timeline"].periods for item in period.items]
 
 
-def test_the_feedback_hook_renders_nothing_yet(learner_client: Client, people: People) -> None:
+def test_each_item_offers_feedback_actions_to_its_viewer(
+    learner_client: Client, people: People
+) -> None:
     march(people.learner)
-    item = _items(learner_client.get(OWN))[0]
-    html = render_to_string("portfolio/partials/formative_feedback.html", {"item": item})
-    assert html.strip() == ""
+    own = learner_client.get(OWN).content.decode()
+    assert "Ask my tutor about this" in own and "Leave feedback on this" not in own
+    tutor = Client()
+    tutor.force_login(people.tutor)
+    tutors = tutor.get(for_learner(people.learner)).content.decode()
+    assert "Leave feedback on this" in tutors and "Ask my tutor about this" not in tutors
 
 
 def test_items_link_to_their_own_pages(learner_client: Client, people: People) -> None:
