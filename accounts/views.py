@@ -13,7 +13,7 @@ from accounts.permissions import AuthenticatedRequest, role_required
 
 DASHBOARD_FOR_ROLE: dict[str, str] = {
     Role.LEARNER: "portfolio:learner_dashboard",
-    Role.TUTOR: "accounts:tutor_dashboard",
+    Role.TUTOR: "review_tutor:dashboard",
     Role.ADMIN: "accounts:institution_dashboard",
 }
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from accounts.permissions import AuthenticatedRequest, role_required
 from portfolio import formative
-from portfolio.models import Showcase
+from portfolio.models import ReviewMark, Showcase
 
 
 class FormativeFilterForm(forms.Form):
@@ -85,10 +85,15 @@ def formative_timeline_for_learner(
     )
     if learner is None:
         raise Http404
-    return _timeline_page(request, owner=learner)
+    mark = ReviewMark.objects.filter(tutor=request.user, learner=learner).first()
+    return _timeline_page(
+        request, owner=learner, reviewed_up_to=mark.reviewed_up_to if mark else None
+    )
 
 
-def _timeline_page(request: AuthenticatedRequest, *, owner: Any) -> HttpResponse:
+def _timeline_page(
+    request: AuthenticatedRequest, *, owner: Any, reviewed_up_to: Any = None
+) -> HttpResponse:
     form = FormativeFilterForm(request.GET or None)
     filters = form.filters()
     timeline = formative.formative_timeline(owner=owner, viewer=request.user, **filters)
@@ -98,6 +103,7 @@ def _timeline_page(request: AuthenticatedRequest, *, owner: Any) -> HttpResponse
         "form": form,
         "timeline": timeline,
         "filtered": bool(filters["kind"] or filters["tag"]),
+        "reviewed_up_to": reviewed_up_to,
         "group_by": filters["group_by"],
         "query": query.urlencode() if form.is_valid() else "",
         # Targets for "promote to a showcase" (the owner's page only).

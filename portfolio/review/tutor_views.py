@@ -356,6 +356,9 @@ def review_mark(request: AuthenticatedRequest, learner_public_id: uuid.UUID) -> 
     learner = _learner_or_404(request.user, learner_public_id)
     services.review_mark_set(tutor=request.user, learner=learner)
     messages.success(request, _("Marked as reviewed up to now."))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect(_learner_url(learner))
 
 

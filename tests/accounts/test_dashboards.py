@@ -9,7 +9,7 @@ from tests.factories import CohortFactory, LearnerFactory, TutorFactory
 def test_sign_in_lands_each_role_on_its_own_dashboard(client: Client, people: People) -> None:
     for person, page in [
         (people.learner, "portfolio:learner_dashboard"),
-        (people.tutor, "accounts:tutor_dashboard"),
+        (people.tutor, "review_tutor:dashboard"),
         (people.admin, "accounts:institution_dashboard"),
     ]:
         client.force_login(person)

@@ -454,8 +454,9 @@ def test_the_tutors_page_runs_a_fixed_number_of_queries(
     tutor_client: Client, people: People, django_assert_max_num_queries, items: int
 ) -> None:
     _fill(people.learner, items)
-    # the same (no showcases), the learner looked up in the tutor's cohorts, threads
-    with django_assert_max_num_queries(12):
+    # the same (no showcases), the learner looked up in the tutor's cohorts, threads,
+    # the tutor's review mark
+    with django_assert_max_num_queries(13):
         response = tutor_client.get(for_learner(people.learner) + "?group_by=week")
     assert titles(response) and all(not i.obj.is_private for i in _items(response))
 
@@ -510,3 +511,22 @@ def test_a_tutor_sees_no_promote_controls(tutor_client: Client, people: People) 
     _fill(people.learner, 2)
     page = tutor_client.get(for_learner(people.learner)).content.decode()
     assert 'name="items"' not in page
+
+
+def test_the_tutor_marks_the_timeline_reviewed_and_new_items_stand_out(
+    tutor_client: Client, people: People
+) -> None:
+    from artefacts.services import Details, artefact_create_link
+
+    march(people.learner)
+    url = for_learner(people.learner)
+    response = tutor_client.post(
+        reverse("review_tutor:review_mark", args=[people.learner.public_id]), {"next": url}
+    )
+    assert response["Location"] == url
+    artefact_create_link(owner=people.learner, url="https://example.org/new",
+                         details=Details(title="Brand new work"))  # fmt: skip
+    html = tutor_client.get(url).content.decode()
+    assert "You reviewed up to" in html
+    assert html.count("New since your review") == 1
+    assert "Reviewed</span>" in html
