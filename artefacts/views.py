@@ -100,7 +100,12 @@ def _add_one(user: Any, upload_file: Any, form: UploadForm) -> FileResult:
         )
     except UploadRejected as rejected:
         return FileResult(name=name, ok=False, message=str(rejected))
-    result = FileResult(name=name, ok=True, message=_("Added."), url=artefact.get_absolute_url())
+    result = FileResult(
+        name=name,
+        ok=True,
+        message=_("Added as “%(title)s”: open it.") % {"title": artefact.title},
+        url=artefact.get_absolute_url(),
+    )
     duplicate = services.artefact_duplicate_of(owner=user, sha256=artefact.sha256)
     if duplicate and duplicate.pk != artefact.pk:
         result.message = _("Added. You already had this same file, as “%(title)s”.") % {

@@ -56,7 +56,7 @@ _DROPPED_WITH_CONTENT = frozenset(
 )  # fmt: skip
 # Tags that do not separate words when the HTML is flattened to text.
 _INLINE_TAGS = frozenset({"a", "strong", "em", "b", "i", "code", "del", "sup", "sub"})
-_SHIFTED_HEADING = {"h1": "h2", "h2": "h3", "h3": "h4", "h4": "h5", "h5": "h6", "h6": "h6"}
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # A URL scheme as browsers read it, once tabs and newlines are gone (WHATWG URL).
 _SCHEME_RE = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _URL_IGNORED_RE = re.compile(r"[\t\n\r]")
@@ -69,10 +69,12 @@ _LinkAttrs = MutableMapping[tuple[str | None, str], str]
 def render_markdown(text: str) -> str:
     """Markdown -> sanitised HTML, safe to insert into a page (callers mark_safe the result).
 
-    Headings are shifted down one level (``#`` becomes ``<h2>``) because the
-    page owns the ``<h1>``. Images become their alt text. A link needs an
-    absolute http, https or mailto URL (otherwise only its text is kept) and
-    gets ``rel="nofollow noopener noreferrer"``; bare URLs become links.
+    Headings start at ``<h2>`` because the page owns the ``<h1>``: the levels the text
+    uses, in order, become h2, h3... (so ``##`` alone gives ``<h2>``, and ``#`` then
+    ``###`` give ``<h2>`` then ``<h3>``), which keeps the page's outline free of gaps.
+    Images become their alt text. A link needs an absolute http, https or mailto URL
+    (otherwise only its text is kept) and gets ``rel="nofollow noopener noreferrer"``;
+    bare URLs become links.
     Blank input gives ``""``.
     """
     if not text.strip():
@@ -173,12 +175,14 @@ class _LearnerTextExtension(Extension):
 
 
 class _LearnerTextTreeprocessor(Treeprocessor):
-    """Shift headings down a level; turn images into their alt text."""
+    """Renumber headings from h2 without gaps; turn images into their alt text."""
 
     def run(self, root: Element) -> None:
+        used = sorted({element.tag for element in root.iter() if element.tag in _HEADINGS})
+        levels = {tag: _HEADINGS[min(rank + 1, 5)] for rank, tag in enumerate(used)}
         for element in root.iter():
-            if element.tag in _SHIFTED_HEADING:
-                element.tag = _SHIFTED_HEADING[element.tag]
+            if element.tag in levels:
+                element.tag = levels[element.tag]
             elif element.tag == "img":
                 # A <span> is not in the allowlist, so bleach strips it and keeps the text.
                 element.tag = "span"

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from artefacts.models import Artefact
@@ -14,7 +15,7 @@ from reflections.services import ReflectionInput
 
 class ArtefactChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Artefact) -> str:
-        return f"{obj.title} ({obj.get_kind_display()}, {obj.learned_on:%Y-%m-%d})"
+        return f"{obj.title} ({obj.get_kind_display()}, {date_format(obj.learned_on)})"
 
 
 class ReflectionForm(EvidenceDetailsForm):

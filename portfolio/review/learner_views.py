@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -170,14 +171,25 @@ def ask(request: AuthenticatedRequest) -> HttpResponse:
     if len(question) > 2000:
         return _error(request, _("Keep your question under 2000 characters."))
 
-    def create() -> None:
+    try:
         target = _parse_target(request, request.POST.get("target", ""))
-        services.feedback_request_create(learner=request.user, target=target, question=question)
-
-    failed = _run(request, create)
+    except ValidationError as error:
+        return _error(request, _message(error))
+    failed = _run(
+        request,
+        lambda: services.feedback_request_create(
+            learner=request.user, target=target, question=question
+        ),
+    )
     if failed:
         return failed
-    return _back(request, reverse("review:inbox") + "?asked=1")
+    if target is None:
+        messages.success(request, _("Your tutors have been asked for feedback on your portfolio."))
+    else:
+        messages.success(
+            request, _("Your tutors have been asked about “%(item)s”.") % {"item": target}
+        )
+    return _back(request, reverse("review:inbox"))
 
 
 # --- learning plan -----------------------------------------------------------------

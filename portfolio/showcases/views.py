@@ -116,10 +116,13 @@ def showcase_detail(request: AuthenticatedRequest, public_id: str) -> HttpRespon
 
 @learner_only
 def picker(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
-    """Search-as-you-type results for the item picker (an HTML fragment)."""
+    """Search-as-you-type results for one section's item picker (an HTML fragment). The
+    section number only keeps each picker's checkbox ids apart on the editor page."""
     _showcase(request, public_id)
     candidates = selectors.picker_candidates(owner=request.user, q=request.GET.get("q", ""))
-    return render(request, "portfolio/partials/picker_results.html", {"candidates": candidates})
+    section = request.GET.get("section", "")
+    context = {"candidates": candidates, "section_key": section if section.isdigit() else "0"}
+    return render(request, "portfolio/partials/picker_results.html", context)
 
 
 @learner_only

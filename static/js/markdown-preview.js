@@ -6,6 +6,7 @@
   var panel = document.querySelector("[data-preview-url]");
   if (!area || !panel || !window.fetch) return;
   var output = panel.querySelector("[data-preview-output]");
+  var empty = panel.querySelector("[data-preview-empty]");
   var token = document.querySelector("input[name=csrfmiddlewaretoken]");
   var timer = null;
   panel.hidden = false;
@@ -20,7 +21,10 @@
       credentials: "same-origin",
     })
       .then(function (response) { return response.json(); })
-      .then(function (data) { output.innerHTML = data.html || ""; })
+      .then(function (data) {
+        output.innerHTML = data.html || "";
+        if (empty) empty.hidden = Boolean(data.html);
+      })
       .catch(function () { /* the preview is a convenience; saving still works */ });
   }
   area.addEventListener("input", function () {

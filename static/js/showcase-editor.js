@@ -38,8 +38,9 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
-        var url = input.getAttribute("data-picker-url") + "?q=" + encodeURIComponent(input.value);
-        fetch(url, { credentials: "same-origin" })
+        var url = new URL(input.getAttribute("data-picker-url"), window.location.href);
+        url.searchParams.set("q", input.value);
+        fetch(url.toString(), { credentials: "same-origin" })
           .then(function (r) { return r.text(); })
           .then(function (html) { target.innerHTML = html; });
       }, 250);

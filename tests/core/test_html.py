@@ -67,13 +67,27 @@ def test_paragraphs_and_emphasis_render() -> None:
     assert html == "<p>I <em>tried</em> a <strong>new</strong> method.</p>\n<p>It worked.</p>"
 
 
-def test_headings_shift_down_one_level() -> None:
-    html = render_markdown("# One\n\n## Two\n\n### Three\n\n##### Five\n\n###### Six")
-    assert "<h2>One</h2>" in html
-    assert "<h3>Two</h3>" in html
-    assert "<h4>Three</h4>" in html
-    assert "<h6>Five</h6>" in html
-    assert "<h6>Six</h6>" in html
+def test_headings_start_at_h2_because_the_page_owns_the_h1() -> None:
+    html = render_markdown("# One\n\n## Two\n\n### Three")
+    assert html == "<h2>One</h2>\n<h3>Two</h3>\n<h4>Three</h4>"
+
+
+def test_a_text_that_starts_at_level_two_starts_at_h2() -> None:
+    # Writers often begin with "##"; an <h3> straight after the page's <h1> would skip a
+    # level, which screen reader users navigating by heading hear as a missing section.
+    html = render_markdown("## What happened\n\nText.\n\n### Detail\n\n## Next")
+    assert html == "<h2>What happened</h2>\n<p>Text.</p>\n<h3>Detail</h3>\n<h2>Next</h2>"
+
+
+def test_skipped_heading_levels_close_up() -> None:
+    html = render_markdown("# One\n\n### Three\n\n###### Six")
+    assert html == "<h2>One</h2>\n<h3>Three</h3>\n<h4>Six</h4>"
+
+
+def test_headings_stop_at_h6() -> None:
+    html = render_markdown("# 1\n\n## 2\n\n### 3\n\n#### 4\n\n##### 5\n\n###### 6")
+    assert "<h6>5</h6>" in html
+    assert "<h6>6</h6>" in html
 
 
 def test_setext_headings_shift_too() -> None:

@@ -14,6 +14,7 @@ from artefacts.services import Details, artefact_create_link, artefact_delete, a
 from portfolio.models import ShareLink, Showcase, ShowcaseItem
 from portfolio.showcases import services
 from tests.conftest import People
+from tests.portfolio.showcase_data import shared_showcase
 
 
 @pytest.fixture
@@ -103,6 +104,27 @@ def test_drag_and_drop_sends_the_new_order(learner_client: Client, people: Peopl
     assert order(showcase) == ["Work 2", "Work 1", "Work 0"]
     bad = learner_client.post(url, '{"not": "a list"}', content_type="application/json")
     assert bad.status_code == 400
+
+
+def test_each_sections_picker_has_its_own_checkboxes(
+    learner_client: Client, people: People
+) -> None:
+    # With one id per item for the whole page, a label in the second section named and
+    # ticked the first section's checkbox.
+    showcase = make_showcase(people.learner, items=2)
+    services.section_add(showcase=showcase, heading="Credentials")
+    page = learner_client.get(showcase.get_absolute_url()).content.decode()
+    ids = re.findall(r'<input type="checkbox" name="items"[^>]* id="([^"]+)"', page)
+    assert len(ids) == 2 * 2  # two artefacts in each of two sections' pickers
+    assert len(set(ids)) == len(ids)
+    for checkbox_id in ids:
+        assert page.count(f'for="{checkbox_id}"') == 1
+
+    (section,) = showcase.sections.filter(heading="Credentials")
+    url = reverse("showcases:picker", args=[showcase.public_id])
+    fragment = learner_client.get(url, {"q": "Work", "section": str(section.pk)}).content.decode()
+    assert f'id="pick-{section.pk}-' in fragment
+    assert learner_client.get(url, {"q": "Work", "section": "x<y"}).status_code == 200
 
 
 def test_captions_and_removal(learner_client: Client, people: People) -> None:
@@ -245,3 +267,21 @@ def test_an_unknown_token_is_a_404_that_still_keeps_out_of_search_engines(
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert response["Referrer-Policy"] == "no-referrer"
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_shared_badge_page_tells_the_reader_whom_it_was_issued_to(
+    client: Client, people: People
+) -> None:
+    # The stored check says "your verified email addresses", which is true for the
+    # learner and wrong for the employer reading a shared link.
+    people.learner.name = "Lena Learner"
+    people.learner.save()
+    shared = shared_showcase(people.learner)
+    page = client.get(reverse("share:badge", args=[shared.token, shared.badge.public_id]))
+    text = " ".join(page.content.decode().split())
+    assert "Issued to Lena Learner: it names an email address they have verified with us." in text
+    assert "your verified email" not in text
+
+    client.force_login(people.learner)
+    own = client.get(shared.badge.get_absolute_url()).content.decode()
+    assert "Issued to one of your verified email addresses." in own

@@ -183,9 +183,28 @@ def test_a_learner_asks_for_feedback_on_an_item(client: Client, people: People) 
     assert request.artefact == artefact and request.question == "OK?"
 
 
+def test_asking_from_the_timeline_goes_back_there_and_says_what_was_asked(
+    client: Client, people: People
+) -> None:
+    artefact = _artefact(people.learner)
+    response = _client(client, people.learner).post(
+        reverse("review:ask"),
+        {"target": f"artefact:{artefact.public_id}", "next": "/formative/?group_by=month"},
+        follow=True,
+    )
+    assert response.redirect_chain == [("/formative/?group_by=month", 302)]
+    assert f"Your tutors have been asked about “{artefact.title}”." in response.content.decode()
+
+
 def test_asking_about_the_whole_portfolio(client: Client, people: People) -> None:
-    _client(client, people.learner).post(reverse("review:ask"), {"question": ""})
+    response = _client(client, people.learner).post(
+        reverse("review:ask"), {"question": ""}, follow=True
+    )
     assert FeedbackRequest.objects.get().target is None
+    assert response.redirect_chain == [(reverse("review:inbox"), 302)]
+    assert (
+        "Your tutors have been asked for feedback on your portfolio." in response.content.decode()
+    )
 
 
 def test_asking_about_a_private_item_is_refused(client: Client, people: People) -> None:
