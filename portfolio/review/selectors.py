@@ -154,6 +154,16 @@ def threads_for_learner(viewer: Any, learner: User) -> list[FeedbackThread]:
     return list(threads)
 
 
+def open_requests(viewer: Any, learner: User) -> list[FeedbackRequest]:
+    """The learner's unanswered requests for feedback that the viewer may see (a tutor
+    does not see requests about items the learner has since made private)."""
+    check_can_act_for(viewer, learner)
+    requests = FeedbackRequest.objects.filter(learner=learner, resolved_at__isnull=True)
+    if viewer.pk != learner.pk:
+        requests = requests.filter(_THREAD_VISIBLE_TO_TUTORS)
+    return list(requests.select_related("artefact", "reflection", "badge"))
+
+
 def learning_plan(learner: User, *, viewer: Any) -> list[Goal]:
     """The learner's goals, each with the evidence the viewer may read."""
     check_can_act_for(viewer, learner)

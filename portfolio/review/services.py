@@ -175,6 +175,8 @@ def comment_make_next_step(*, tutor: User, comment: FeedbackComment) -> Goal:
     check_thread_access(tutor, thread)
     if comment.goal is not None:
         return comment.goal
+    if comment.author_id == thread.learner_id:
+        raise ValidationError(_("Only a tutor's feedback can become a next step."))
     return _next_step_goal(tutor=tutor, comment=comment)
 
 

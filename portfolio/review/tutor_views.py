@@ -187,6 +187,7 @@ def _learner_page(
     context = {
         "learner": learner,
         "threads": threads,
+        "requests": selectors.open_requests(request.user, learner),
         "plan": plan,
         "mark": mark,
         "feedback_form": feedback_form or FeedbackForm(auto_id="id_portfolio_%s"),
@@ -345,7 +346,10 @@ def comment_next_step(request: AuthenticatedRequest, comment_public_id: uuid.UUI
     )
     if comment is None:
         raise Http404
-    services.comment_make_next_step(tutor=request.user, comment=comment)
+    try:
+        services.comment_make_next_step(tutor=request.user, comment=comment)
+    except ValidationError as error:
+        return _learner_page(request, comment.thread.learner, status=400, errors=error.messages)
     messages.success(request, _("Added to the learner's plan as a next step."))
     return _redirect_next(request, comment.thread.learner)
 

@@ -1,38 +1,67 @@
 """Template helpers for tutor review shown inside other pages.
 
-`item_threads` lets the formative timeline show each item's feedback without a query
-per item: the first call loads the threads of every item on the page in one query
-(comments with their threads and authors) and caches them on the request."""
+`item_threads` and `item_request` let the formative timeline show each item's feedback,
+and whether the learner is waiting for it, without a query per item: the first call of
+each loads what every item on the page needs in one query and caches it on the request.
+"""
 
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import template
 from django.db.models import Q
 
-from portfolio.models import FeedbackComment, FeedbackThread
+from portfolio.models import FeedbackComment, FeedbackRequest, FeedbackThread
 
 register = template.Library()
 
-_CACHE_ATTR = "_review_item_threads"
 ItemKey = tuple[str, int]
+Loaded = TypeVar("Loaded")
+ANCHORS = ("artefact", "reflection", "badge")
 
 
-def _load(timeline: Any) -> dict[ItemKey, list[FeedbackThread]]:
-    """Threads per (item type, item pk) for the items on this timeline page, newest
-    activity first, each with `comment_list` in order. One query; none if the page is
-    empty. The items on the page are already those the viewer may read."""
+def _page_items(timeline: Any) -> dict[str, list[int]]:
+    """The pks of the items on this timeline page, by item type. The items on the page
+    are already those the viewer may read."""
     ids: dict[str, list[int]] = defaultdict(list)
     for period in getattr(timeline, "periods", None) or []:
         for item in period.items:
             ids[item.type].append(item.obj.pk)
-    if not ids:
-        return {}
+    return ids
+
+
+def _anchored_to(ids: dict[str, list[int]], prefix: str = "") -> Q:
     anchors = Q()
     for item_type, pks in ids.items():
-        anchors |= Q(**{f"thread__{item_type}_id__in": pks})
+        anchors |= Q(**{f"{prefix}{item_type}_id__in": pks})
+    return anchors
+
+
+def _once_per_page(
+    context: template.Context, timeline: Any, name: str, load: Callable[[Any], Loaded]
+) -> Loaded:
+    """`load(timeline)`, computed once per request and timeline."""
+    request = getattr(context, "request", None)
+    if request is None:
+        return load(timeline)
+    cache: dict[tuple[str, int], Any] = request.__dict__.setdefault("_review_tags", {})
+    key = (name, id(timeline))
+    if key not in cache:
+        cache[key] = load(timeline)
+    return cache[key]
+
+
+def _load_threads(timeline: Any) -> dict[ItemKey, list[FeedbackThread]]:
+    """Threads per (item type, item pk), newest activity first, each with `comment_list`
+    in order. One query; none if the page is empty."""
+    ids = _page_items(timeline)
+    if not ids:
+        return {}
     comments = (
-        FeedbackComment.objects.filter(anchors, thread__learner=timeline.owner)
+        FeedbackComment.objects.filter(
+            _anchored_to(ids, "thread__"), thread__learner=timeline.owner
+        )
         .select_related("thread", "author")
         .order_by("-thread__updated_at", "thread_id", "created_at", "pk")
     )
@@ -43,7 +72,7 @@ def _load(timeline: Any) -> dict[ItemKey, list[FeedbackThread]]:
         if thread is None:
             thread = threads[comment.thread_id] = comment.thread
             thread.comment_list = []  # type: ignore[attr-defined]
-            for item_type in ("artefact", "reflection", "badge"):
+            for item_type in ANCHORS:
                 pk = getattr(thread, f"{item_type}_id")
                 if pk is not None:
                     by_item[(item_type, pk)].append(thread)
@@ -51,20 +80,32 @@ def _load(timeline: Any) -> dict[ItemKey, list[FeedbackThread]]:
     return dict(by_item)
 
 
+def _load_requests(timeline: Any) -> dict[ItemKey, FeedbackRequest]:
+    """The oldest unanswered request for feedback per item. One query; none if empty."""
+    ids = _page_items(timeline)
+    if not ids:
+        return {}
+    requests = FeedbackRequest.objects.filter(
+        _anchored_to(ids), learner=timeline.owner, resolved_at__isnull=True
+    ).order_by("-created_at")
+    by_item: dict[ItemKey, FeedbackRequest] = {}
+    for asked in requests:  # newest first, so the oldest is kept
+        for item_type in ANCHORS:
+            pk = getattr(asked, f"{item_type}_id")
+            if pk is not None:
+                by_item[(item_type, pk)] = asked
+    return by_item
+
+
 @register.simple_tag(takes_context=True)
 def item_threads(context: template.Context, item: Any, timeline: Any) -> list[FeedbackThread]:
     """The feedback threads on one timeline item (see the module docstring)."""
-    request = getattr(context, "request", None)
-    cache: dict[int, dict[ItemKey, list[FeedbackThread]]] | None = None
-    if request is not None:
-        cache = getattr(request, _CACHE_ATTR, None)
-        if cache is None:
-            cache = {}
-            setattr(request, _CACHE_ATTR, cache)
-    if cache is not None and id(timeline) in cache:
-        loaded = cache[id(timeline)]
-    else:
-        loaded = _load(timeline)
-        if cache is not None:
-            cache[id(timeline)] = loaded
+    loaded = _once_per_page(context, timeline, "threads", _load_threads)
     return loaded.get((item.type, item.obj.pk), [])
+
+
+@register.simple_tag(takes_context=True)
+def item_request(context: template.Context, item: Any, timeline: Any) -> FeedbackRequest | None:
+    """The learner's unanswered request for feedback on one timeline item, if any."""
+    loaded = _once_per_page(context, timeline, "requests", _load_requests)
+    return loaded.get((item.type, item.obj.pk))

@@ -43,6 +43,8 @@ class TestATutor:
             "Your tutors have been asked about “What the usability test taught me”."
         )
         assert learner.path == "/formative/"  # back where they were
+        item = learner.page.locator(".timeline-item", has_text="What the usability test taught me")
+        expect(item).to_contain_text("Feedback asked for")
         learner.check("asked")
 
         tutor = journey.person("tutor")
@@ -55,10 +57,13 @@ class TestATutor:
         tutor.check("review-dashboard")
         row.get_by_role("link", name="Leo Learner").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Review of Leo Learner")
+        asked = page.get_by_role("region", name="Asked for feedback")
+        expect(asked.get_by_role("link")).to_have_text(["What the usability test taught me"])
         tutor.check("learner-review")
         page.get_by_role("link", name="Open the formative portfolio timeline").click()
         tutor.check("formative")
         item = page.locator(".timeline-item", has_text="What the usability test taught me")
+        expect(item).to_contain_text("Asked for feedback")
         item.locator("summary", has_text="Leave feedback on this").click()
         item.get_by_label("Your feedback").fill(FEEDBACK)
         item.get_by_label("Make it a next step in the learner's plan").check()

@@ -196,6 +196,24 @@ def test_asking_from_the_timeline_goes_back_there_and_says_what_was_asked(
     assert f"Your tutors have been asked about “{artefact.title}”." in response.content.decode()
 
 
+def test_the_timeline_shows_an_item_is_waiting_for_feedback_until_it_is_given(
+    client: Client, people: People
+) -> None:
+    artefact = _artefact(people.learner, "Poster")
+    services.feedback_request_create(learner=people.learner, target=artefact, question="Clear?")
+    own = _client(client, people.learner).get(reverse("portfolio:formative")).content.decode()
+    assert "Feedback asked for" in own
+    assert "Ask my tutor about this" not in own  # for its only item
+
+    tutor_view = reverse("portfolio:formative_learner", args=[people.learner.public_id])
+    seen = _client(Client(), people.tutor).get(tutor_view).content.decode()
+    assert "Asked for feedback" in seen and "“Clear?”" in seen
+
+    services.thread_start(author=people.tutor, learner=people.learner, target=artefact, body="Yes")
+    own = _client(client, people.learner).get(reverse("portfolio:formative")).content.decode()
+    assert "Feedback asked for" not in own and "Ask my tutor about this" in own
+
+
 def test_asking_about_the_whole_portfolio(client: Client, people: People) -> None:
     response = _client(client, people.learner).post(
         reverse("review:ask"), {"question": ""}, follow=True

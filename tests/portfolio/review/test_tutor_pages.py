@@ -4,6 +4,7 @@ import re
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from html import unescape
 from typing import Any
 
 import pytest
@@ -243,9 +244,32 @@ def test_the_review_page_shows_threads_plan_and_the_timeline_link(people: People
     assert reverse("portfolio:formative_learner", args=[people.learner.public_id]) in html
     assert reverse("review_tutor:reply", args=[thread.public_id]) in html
     assert html.count("<h1") == 1
+    # The footer speaks to the tutor, not as if the evidence were theirs.
+    assert "Your evidence is private" not in html
+    assert "you see what they share with their tutors" in html
     # every textarea, input and select has a label
     for control_id in re.findall(r'<(?:textarea|select|input)[^>]*\bid="([^"]+)"', html):
         assert f'for="{control_id}"' in html, control_id
+
+
+def test_the_review_page_lists_what_the_learner_asked_about(people: People) -> None:
+    poster = link(people.learner, title="Poster draft")
+    hidden = link(people.learner, title="Diary")
+    services.feedback_request_create(learner=people.learner, target=poster, question="Too busy?")
+    services.feedback_request_create(learner=people.learner, question="Am I on track?")
+    services.feedback_request_create(learner=people.learner, target=hidden)
+    Artefact.objects.filter(pk=hidden.pk).update(visibility="private")  # made private since
+    html = client_for(people.tutor).get(learner_url(people.learner)).content.decode()
+    asked = html[html.index('id="asked-heading"') : html.index('id="mark-heading"')]
+    assert "Poster draft" in asked and "Too busy?" in asked
+    assert "The whole portfolio" in asked and "Am I on track?" in asked
+    assert "Diary" not in html
+
+    # Feedback on the poster answers its request.
+    services.thread_start(author=people.tutor, learner=people.learner, target=poster, body="Ok")
+    html = client_for(people.tutor).get(learner_url(people.learner)).content.decode()
+    asked = html[html.index('id="asked-heading"') : html.index('id="mark-heading"')]
+    assert "Poster draft" not in asked and "Am I on track?" in asked
 
 
 def test_a_script_in_feedback_is_not_rendered_as_script(people: People) -> None:
@@ -277,12 +301,13 @@ def test_the_review_page_runs_a_fixed_number_of_queries(
         )
         services.comment_reply(author=people.learner, thread=thread, body="ok")
         services.goal_create(learner=people.learner, title=f"G{i}", created_by=people.tutor)
+        services.feedback_request_create(learner=people.learner, target=link(people.learner))
     services.review_mark_set(tutor=people.tutor, learner=people.learner)
     client = client_for(people.tutor)
     # session, user, learner lookup, teaches, threads, comments, teaches, goals,
-    # goal evidence, review mark
+    # goal evidence, review mark, teaches, open requests
     # + 5 for the progress charts (activity per week, goals open/done)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         response = client.get(learner_url(people.learner))
     assert len(response.context["threads"]) == threads
 
@@ -299,6 +324,23 @@ def test_feedback_marked_as_a_next_step_appears_in_the_plan(people: People) -> N
     goal = Goal.objects.get()
     assert goal.title == "Add a risk assessment" and goal.learner == people.learner
     assert "Add a risk assessment" in str(client.get(learner_url(people.learner)).context["plan"])
+
+
+def test_only_tutor_comments_are_offered_as_next_steps(people: People) -> None:
+    # A learner's own reply is not something their tutor sets them to do.
+    thread = _thread(people, "Practise wiring")
+    services.comment_reply(author=people.learner, thread=thread, body="Will do")
+    tutor_comment, learner_reply = thread.comments.order_by("created_at")
+    html = client_for(people.tutor).get(learner_url(people.learner)).content.decode()
+    assert reverse("review_tutor:next_step", args=[tutor_comment.public_id]) in html
+    assert reverse("review_tutor:next_step", args=[learner_reply.public_id]) not in html
+
+    refused = client_for(people.tutor).post(
+        reverse("review_tutor:next_step", args=[learner_reply.public_id])
+    )
+    assert refused.status_code == 400
+    assert "Only a tutor's feedback can become a next step." in unescape(refused.content.decode())
+    assert not Goal.objects.exists()
 
 
 def test_making_a_comment_a_next_step_adds_a_goal(people: People) -> None:
