@@ -4,6 +4,15 @@
   "use strict";
   var token = document.querySelector("input[name=csrfmiddlewaretoken]");
 
+  // After moving an item, adding items or a section, the server sends the page back to
+  // #item-N or #section-N. Put keyboard focus there too, so the next Tab continues from
+  // what was just changed instead of from the top of the page.
+  var changed = window.location.hash && document.getElementById(window.location.hash.slice(1));
+  if (changed && changed.matches(".editor-item, .editor-section")) {
+    changed.setAttribute("tabindex", "-1");
+    changed.focus({ preventScroll: true });
+  }
+
   document.querySelectorAll("[data-reorder-url]").forEach(function (list) {
     var dragged = null;
     list.addEventListener("dragstart", function (e) {
@@ -34,15 +43,17 @@
 
   document.querySelectorAll("[data-picker-url]").forEach(function (input) {
     var timer = null;
+    var latest = 0; // answers can arrive out of order; only the newest search is shown
     var target = document.getElementById(input.getAttribute("data-picker-target"));
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
+        var asked = ++latest;
         var url = new URL(input.getAttribute("data-picker-url"), window.location.href);
         url.searchParams.set("q", input.value);
         fetch(url.toString(), { credentials: "same-origin" })
-          .then(function (r) { return r.text(); })
-          .then(function (html) { target.innerHTML = html; });
+          .then(function (r) { return r.ok ? r.text() : null; })
+          .then(function (html) { if (html !== null && asked === latest) target.innerHTML = html; });
       }, 250);
     });
   });

@@ -185,7 +185,10 @@ class TestALearner:
         assert item_titles(page, "My best work") == [
             "prototype-photo", "usability-report", "What the usability test taught me"
         ]  # fmt: skip
-        # Back on the item just moved: the next Tab lands inside it, not at the page top.
+        # Focus is back on the item just moved: the next Tab goes into it, not to the top.
+        assert page.evaluate("document.activeElement.id") == page.locator(
+            ".editor-item", has_text="prototype-photo"
+        ).get_attribute("id")
         learner.press("Tab")
         assert "prototype-photo" in learner.focused()["what"]
 
