@@ -280,7 +280,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on, every number in a template is grouped, ids and form values included
+# (id="item-2,041" while the page links to #item-2041). Counts meant for people use
+# |intcomma where they can grow large.
+USE_THOUSAND_SEPARATOR = False
 
 # --- Security -------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

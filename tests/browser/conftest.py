@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from tests.browser.journey import AXE_TAGS, AXE_VERSION, BLOCKING_IMPACTS, BrowserReport, Journey
@@ -44,14 +45,10 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path() -> str | None:
-    for candidate in (
-        os.environ.get("CHROMIUM_PATH"),
-        shutil.which("chromium"),
-        "/usr/bin/chromium",
-    ):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
+    """CHROMIUM_PATH if set (and only that), else Debian's chromium on the PATH."""
+    chosen = os.environ.get("CHROMIUM_PATH")
+    candidate = chosen if chosen is not None else shutil.which("chromium")
+    return candidate if candidate and Path(candidate).is_file() else None
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -86,6 +83,9 @@ def journey(
                 run.finish()
         finally:
             browser.close()
+            # Database connections the test opened while Playwright ran belong to that
+            # context; close them here, or one outlives the test database.
+            connections.close_all()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -94,6 +94,24 @@ def test_reorder_with_buttons_works_without_script(learner_client: Client, peopl
     assert order(showcase) == ["Work 0", "Work 1", "Work 2"]
 
 
+def test_item_and_section_numbers_are_never_grouped_in_the_page(
+    learner_client: Client, people: People
+) -> None:
+    # Ids, form values and the picker's section number must match the #item-2041 the
+    # server redirects to; with grouped numbers they read "2,041" past a thousand rows.
+    showcase = make_showcase(people.learner, items=1)
+    ShowcaseItem.objects.update(id=2041)
+    section = showcase.sections.get()
+    page = learner_client.get(showcase.get_absolute_url()).content.decode()
+    assert 'id="item-2041"' in page and 'data-item-id="2041"' in page
+    assert "2,041" not in page
+    moved = learner_client.post(
+        reverse("showcases:item_edit", args=[showcase.public_id, 2041]), {"caption": "Why"}
+    )
+    assert moved.url.endswith("#item-2041")
+    assert f"?section={section.pk}" in page
+
+
 def test_drag_and_drop_sends_the_new_order(learner_client: Client, people: People) -> None:
     showcase = make_showcase(people.learner)
     section = showcase.sections.get()
