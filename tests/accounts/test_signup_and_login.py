@@ -154,3 +154,18 @@ def test_adding_an_email_address_sends_a_verification(
     assert response.status_code == 302
     assert mail.outbox[-1].to == ["second@example.org"]
     assert not EmailAddress.objects.get(email="second@example.org").verified
+
+
+@pytest.mark.parametrize("language", ["en", "en-gb"])
+def test_the_sign_in_and_sign_up_pages_use_the_house_wording_and_form_layout(
+    client: Client, db: None, language: str
+) -> None:
+    # allauth's own strings are title case and its forms render as bare paragraphs;
+    # locale/en and templates/allauth/elements/fields.html bring them into line.
+    for url, heading in (("/accounts/login/", "Sign in"), ("/accounts/signup/", "Sign up")):
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert re.search(rf"<h1[^>]*>\s*{heading}\s*</h1>", html), url
+        assert "Sign In" not in html and "Sign Up" not in html
+        assert re.search(r'<label for="id_(login|email)">Email <span class="required">', html)
+    login = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert '<label for="id_remember">Remember me</label>' in login

@@ -33,7 +33,7 @@ def sign_up_and_verify(learner: Person) -> None:
     page = learner.page
     page.get_by_label("Your name").fill(NAME)
     page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^Password \(required\)")).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.locator("main form").get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Verify")
