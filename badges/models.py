@@ -83,6 +83,11 @@ class Badge(BaseModel):
     def is_private(self) -> bool:
         return self.visibility == Visibility.PRIVATE
 
+    @property
+    def issuer_web_page(self) -> str:
+        """The issuer's id when it is a web address to link to; "" for a DID or URN."""
+        return self.issuer_url if self.issuer_url.startswith(("https://", "http://")) else ""
+
 
 class Verification(models.Model):
     """One check of a badge: the history behind its current status."""

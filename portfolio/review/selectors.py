@@ -22,8 +22,9 @@ EVIDENCE_MODELS: tuple[type[Artefact] | type[Reflection] | type[Badge], ...] = (
     Badge,
 )
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# Threads a tutor may see: whole-portfolio ones, and those on items not made private.
-_THREAD_VISIBLE_TO_TUTORS = (
+# Threads and feedback requests a tutor may see: whole-portfolio ones, and those on
+# items not made private.
+_ANCHOR_VISIBLE_TO_TUTORS = (
     Q(artefact__isnull=True, reflection__isnull=True, badge__isnull=True)
     | Q(artefact__visibility=Visibility.TUTORS)
     | Q(reflection__visibility=Visibility.TUTORS)
@@ -98,7 +99,7 @@ def tutor_dashboard_rows(
             start=Value(0),
         ),
         _open_feedback=_count(
-            FeedbackThread.objects.filter(_THREAD_VISIBLE_TO_TUTORS, status="open"), "learner"
+            FeedbackThread.objects.filter(_ANCHOR_VISIBLE_TO_TUTORS, status="open"), "learner"
         ),
         _open_goals=_count(Goal.objects.exclude(status=Goal.Status.DONE), "learner"),
         _asked=_count(FeedbackRequest.objects.filter(resolved_at__isnull=True), "learner"),
@@ -150,7 +151,7 @@ def threads_for_learner(viewer: Any, learner: User) -> list[FeedbackThread]:
     check_can_act_for(viewer, learner)
     threads = _threads().filter(learner=learner)
     if viewer.pk != learner.pk:
-        threads = threads.filter(_THREAD_VISIBLE_TO_TUTORS)
+        threads = threads.filter(_ANCHOR_VISIBLE_TO_TUTORS)
     return list(threads)
 
 
@@ -160,7 +161,7 @@ def open_requests(viewer: Any, learner: User) -> list[FeedbackRequest]:
     check_can_act_for(viewer, learner)
     requests = FeedbackRequest.objects.filter(learner=learner, resolved_at__isnull=True)
     if viewer.pk != learner.pk:
-        requests = requests.filter(_THREAD_VISIBLE_TO_TUTORS)
+        requests = requests.filter(_ANCHOR_VISIBLE_TO_TUTORS)
     return list(requests.select_related("artefact", "reflection", "badge"))
 
 

@@ -147,7 +147,6 @@ class BrowserReport:
 
     screenshots: Path
     checks: list[PageCheck] = field(default_factory=list)
-    journeys: list[tuple[str, str]] = field(default_factory=list)
 
 
 class Person:

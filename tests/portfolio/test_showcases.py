@@ -299,6 +299,8 @@ def test_a_shared_badge_page_tells_the_reader_whom_it_was_issued_to(
     text = " ".join(page.content.decode().split())
     assert "Issued to Lena Learner: it names an email address they have verified with us." in text
     assert "your verified email" not in text
+    # A did:key issuer is named, not offered as a link that goes nowhere.
+    assert shared.badge.issuer_url.startswith("did:") and 'href="did:' not in text
 
     client.force_login(people.learner)
     own = client.get(shared.badge.get_absolute_url()).content.decode()
