@@ -11,11 +11,24 @@ from core.models import BaseModel, EvidenceQuerySet, Visibility
 
 
 class Status(models.TextChoices):
+    """What a badge adds up to. Only VERIFIED is shown green: intact, unrevoked, unexpired,
+    its issuer identified (by domain or a trusted registry) and its earner this learner."""
+
     VERIFIED = "verified", _("Verified")
+    UNIDENTIFIED = "unidentified", _("Signature valid · issuer not identified")
+    UNCONFIRMED = "unconfirmed", _("Valid · earner not confirmed")
     EXPIRED = "expired", _("Expired")
     REVOKED = "revoked", _("Revoked")
     UNVERIFIABLE = "unverifiable", _("Not verifiable now")
     FAILED = "failed", _("Failed")
+
+
+class Identity(models.TextChoices):
+    """Who vouches that the issuer is who the credential says it is."""
+
+    NOT_IDENTIFIED = "none", _("Not identified")
+    DOMAIN = "domain", _("Identified by domain")
+    REGISTRY = "registry", _("Listed in a trusted registry")
 
 
 class Badge(BaseModel):
@@ -62,6 +75,13 @@ class Badge(BaseModel):
     status_reason = models.TextField(blank=True)
     checks = models.JSONField(default=list)
     last_checked_at = models.DateTimeField()
+    # Issuer identity, apart from the checks: how (if at all) the issuer is identified,
+    # the https host that proves it, and the full report of the last check.
+    issuer_identity = models.CharField(
+        max_length=8, choices=Identity.choices, default=Identity.NOT_IDENTIFIED
+    )
+    issuer_domain = models.CharField(max_length=253, blank=True)
+    report = models.JSONField(default=dict)
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -84,9 +104,21 @@ class Badge(BaseModel):
         return self.visibility == Visibility.PRIVATE
 
     @property
+    def issuer_identified(self) -> bool:
+        return self.issuer_identity != Identity.NOT_IDENTIFIED
+
+    @property
     def issuer_web_page(self) -> str:
-        """The issuer's id when it is a web address to link to; "" for a DID or URN."""
+        """The issuer's web address to link to: only when the issuer is identified (a
+        self-described issuer's URL is a claim, never linked as if it were theirs), and
+        never a DID or URN."""
+        if not self.issuer_identified:
+            return ""
         return self.issuer_url if self.issuer_url.startswith(("https://", "http://")) else ""
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == Status.VERIFIED
 
 
 class Verification(models.Model):
@@ -98,6 +130,10 @@ class Verification(models.Model):
     reason = models.TextField(blank=True)
     checks = models.JSONField(default=list)
     changed = models.BooleanField(default=False)
+    issuer_identity = models.CharField(
+        max_length=8, choices=Identity.choices, default=Identity.NOT_IDENTIFIED
+    )
+    report = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-checked_at", "-pk"]
@@ -154,3 +190,56 @@ class StackItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class IssuerRegistry(BaseModel):
+    """A list of issuers an institution trusts: fetched from a URL on a schedule, or
+    uploaded as a file. The last good copy is kept when a fetch fails."""
+
+    class Format(models.TextChoices):
+        DCC = "dcc", _("Digital Credentials Consortium registry")
+        LEARNCARD = "learncard", _("LearnCard registry.json")
+
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("web address"), max_length=2000, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)  # when uploaded
+    format = models.CharField(max_length=12, choices=Format.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    # The last good copy: when it was fetched (or uploaded), and the last failure since.
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("issuer registry")
+        verbose_name_plural = _("issuer registries")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def source(self) -> str:
+        return self.url or self.file_name
+
+
+class RegistryIssuer(models.Model):
+    """One issuer a registry lists, by its exact id (an https URL or a DID)."""
+
+    registry = models.ForeignKey(IssuerRegistry, on_delete=models.CASCADE, related_name="issuers")
+    issuer_id = models.CharField(max_length=2000, db_index=True)
+    name = models.CharField(max_length=500, blank=True)
+    url = models.CharField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["registry", "issuer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registry", "issuer_id"], name="registry_lists_issuer_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.issuer_id

@@ -1,21 +1,53 @@
-"""What a verification finds: a list of plain-language checks and the status they add up to."""
+"""What a verification finds: plain-language checks, who the issuer is proven to be, and
+the status they add up to.
+
+Two facts are kept apart (DESIGN.md, "Verification is visible"):
+- the credential is intact: its checks (structure, signature, revocation, dates,
+  recipient) each Passed, Failed, Not checked (and why) or Not applicable;
+- the issuer is identified: by its own https domain (set by the verification code when
+  the key or the hosted assertion is proven to be published there) or by an issuer
+  registry an institution trusts (matched afterwards, in badges.registries).
+Only both together make Status.VERIFIED.
+"""
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from badges.models import Status
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from badges.models import Identity, Status
+
+
+class Result(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+    NOT_CHECKED = "not_checked", _("Not checked")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
 @dataclass(frozen=True)
 class Check:
-    """One check. `ok` is None when it could not be done now (the issuer did not answer)."""
+    """One check. A failed check makes the badge FAILED unless `leads_to` names the
+    status its failure means instead (an expired date check: EXPIRED; a revocation
+    check that found the badge revoked: REVOKED)."""
 
     key: str  # structure, issuer, signature, revocation, dates, recipient
-    ok: bool | None
+    result: str
     message: str
+    leads_to: str = Status.FAILED
+
+    @property
+    def ok(self) -> bool | None:
+        """True passed, False failed, None not checked or not applicable."""
+        if self.result == Result.PASSED:
+            return True
+        if self.result == Result.FAILED:
+            return False
+        return None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "ok": self.ok, "message": self.message}
+        return {"key": self.key, "result": self.result, "ok": self.ok, "message": self.message}
 
 
 class BadgeRejected(ValueError):
@@ -29,24 +61,106 @@ class BadgeRejected(ValueError):
 
 
 @dataclass
+class KeyUsed:
+    """The key that verified the signature, and where it was found (a URL we fetched, or
+    "did:key" when the key is written in the identifier itself)."""
+
+    id: str
+    found_at: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "found_at": self.found_at}
+
+
+@dataclass
+class RegistryMatch:
+    """An issuer registry, trusted by an institution, that lists the issuer's id."""
+
+    registry_id: int
+    name: str
+    source: str  # the URL it is fetched from, or the name of the uploaded file
+    fetched_at: str  # ISO 8601: when the copy that matched was fetched or uploaded
+    listed_name: str = ""  # the issuer's name as the registry gives it
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "registry_id": self.registry_id,
+            "name": self.name,
+            "source": self.source,
+            "fetched_at": self.fetched_at,
+            "listed_name": self.listed_name,
+        }
+
+
+@dataclass
 class Outcome:
     """The result of checking one badge, with the document the checks read."""
 
     version: str
     document: dict[str, Any]
     checks: list[Check] = field(default_factory=list)
-    revoked: bool = False
-    expired: bool = False
     image_url: str = ""
     image_bytes: bytes = b""
-    verification_method: str = ""
+    # Issuer identity. `issuer_id` is the id the credential names (https URL or DID);
+    # `identity_domain` the https host proven to publish the key or the assertion, "" when
+    # none is; `identity_note` says in plain words how it was (or why it was not) proven.
+    issuer_id: str = ""
+    identity_domain: str = ""
+    identity_note: str = ""
+    registry: RegistryMatch | None = None
+    key: KeyUsed | None = None
+    # Every URL fetched while checking: {"url", "status" (int or None), "error"}.
+    fetches: list[dict[str, Any]] = field(default_factory=list)
+
+    # --- recording checks ---------------------------------------------------------------
 
     def add(self, key: str, ok: bool | None, message: str) -> None:
-        self.checks.append(Check(key, ok, message))
+        """Passed (True), failed (False) or not checked now (None)."""
+        result = {True: Result.PASSED, False: Result.FAILED}.get(ok, Result.NOT_CHECKED)  # type: ignore[call-overload]
+        self.checks.append(Check(key, result, message))
+
+    def passed(self, key: str, message: str) -> None:
+        self.checks.append(Check(key, Result.PASSED, message))
+
+    def failed(self, key: str, message: str, *, leads_to: str = Status.FAILED) -> None:
+        self.checks.append(Check(key, Result.FAILED, message, leads_to=leads_to))
+
+    def not_checked(self, key: str, message: str) -> None:
+        self.checks.append(Check(key, Result.NOT_CHECKED, message))
+
+    def not_applicable(self, key: str, message: str) -> None:
+        self.checks.append(Check(key, Result.NOT_APPLICABLE, message))
+
+    def identified_by_domain(self, host: str, note: str) -> None:
+        """The issuer's key or hosted assertion is published on its own https origin."""
+        self.identity_domain = host.lower()
+        self.identity_note = note
+
+    def not_identified(self, note: str) -> None:
+        self.identity_domain = ""
+        self.identity_note = note
+
+    # --- what they add up to ------------------------------------------------------------
+
+    @property
+    def revoked(self) -> bool:
+        return any(c.result == Result.FAILED and c.leads_to == Status.REVOKED for c in self.checks)
+
+    @property
+    def expired(self) -> bool:
+        return any(c.result == Result.FAILED and c.leads_to == Status.EXPIRED for c in self.checks)
 
     @property
     def failures(self) -> list[Check]:
-        return [c for c in self.checks if c.ok is False]
+        return [c for c in self.checks if c.result == Result.FAILED and c.leads_to == Status.FAILED]
+
+    @property
+    def identity(self) -> str:
+        if self.registry is not None:
+            return Identity.REGISTRY
+        if self.identity_domain:
+            return Identity.DOMAIN
+        return Identity.NOT_IDENTIFIED
 
     @property
     def status(self) -> str:
@@ -54,14 +168,21 @@ class Outcome:
             return Status.FAILED
         if self.revoked:
             return Status.REVOKED
-        if any(c.ok is None for c in self.checks if c.key != "recipient"):
+        if any(c.result == Result.NOT_CHECKED for c in self.checks if c.key != "recipient"):
             return Status.UNVERIFIABLE
         if self.expired:
             return Status.EXPIRED
+        if self.identity == Identity.NOT_IDENTIFIED:
+            return Status.UNIDENTIFIED
+        recipient = [c for c in self.checks if c.key == "recipient"]
+        if not recipient or any(c.result != Result.PASSED for c in recipient):
+            return Status.UNCONFIRMED
         return Status.VERIFIED
 
     @property
     def reason(self) -> str:
         """Every failure, in plain words; else what could not be checked."""
-        failures = self.failures or [c for c in self.checks if c.ok is None]
+        failures = [c for c in self.checks if c.result == Result.FAILED] or [
+            c for c in self.checks if c.result == Result.NOT_CHECKED
+        ]
         return " ".join(dict.fromkeys(c.message for c in failures))

@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from badges.models import Badge, Status, Verification
-from badges.outcome import BadgeRejected, Outcome
+from badges.outcome import BadgeRejected, Outcome, Result
 from badges.parsing import Facts, clr_credentials, fingerprint
+from badges.registries.matching import registry_match
+from badges.report import report_for
 from badges.verification import check_payload
-from badges.verification.fetching import fetch_bytes
+from badges.verification.fetching import fetch_bytes, recording
 from core.models import Visibility
 from core.storage import files_delete_on_commit, files_removed_on_error
 
@@ -26,6 +28,27 @@ MAX_IMAGE_BYTES = 2 * 1024 * 1024
 def verified_emails(owner: Any) -> list[str]:
     return list(
         EmailAddress.objects.filter(user=owner, verified=True).values_list("email", flat=True)
+    )
+
+
+def badge_check(*, payload: str, owner: Any, now: Any) -> tuple[Outcome, Facts]:
+    """Every check of a badge, its issuer's identity (domain, then trusted registries)
+    and the URLs fetched on the way. Raises BadgeRejected as check_payload does."""
+    with recording() as fetched:
+        outcome, facts = check_payload(payload, emails=verified_emails(owner), now=now)
+    outcome.fetches = fetched
+    outcome.issuer_id = facts.issuer_id
+    if _signature_holds(outcome):
+        outcome.registry = registry_match(issuer_id=facts.issuer_id)
+    return outcome, facts
+
+
+def _signature_holds(outcome: Outcome) -> bool:
+    """A registry vouches for an issuer id; that says something about this badge only
+    when its signature (or the issuer's own server) binds it to that id."""
+    signature = [c for c in outcome.checks if c.key == "signature"]
+    return bool(signature) and all(c.result == Result.PASSED for c in signature) and not (
+        outcome.failures
     )
 
 
@@ -89,7 +112,7 @@ def badge_import(
     it is not a valid badge for this learner, was issued in the future, or is revoked;
     an expired badge, or one whose issuer cannot be reached, is imported with that status."""
     now = timezone.now()
-    outcome, facts = check_payload(payload, emails=verified_emails(owner), now=now)
+    outcome, facts = badge_check(payload=payload, owner=owner, now=now)
     if outcome.status == Status.FAILED:
         raise BadgeRejected(outcome.reason)
     if outcome.status == Status.REVOKED:
@@ -137,20 +160,17 @@ def badge_reverify(*, badge_id: int) -> Badge | None:
         return None
     now = timezone.now()
     try:
-        outcome, _facts = check_payload(
-            badge.original_payload, emails=verified_emails(badge.owner), now=now
-        )
+        outcome, _facts = badge_check(payload=badge.original_payload, owner=badge.owner, now=now)
     except BadgeRejected as rejected:
         outcome = Outcome(version=badge.spec_version, document=badge.document)
         if rejected.revoked:
-            outcome.revoked = True
-            outcome.add("revocation", True, str(rejected))
+            outcome.failed("revocation", str(rejected), leads_to=Status.REVOKED)
         else:
             outcome.add("structure", None if rejected.unreachable else False, str(rejected))
     previous = badge.status
     with transaction.atomic():
         _apply_outcome(badge, outcome, now)
-        badge.save(update_fields=["status", "status_reason", "checks", "last_checked_at"])
+        badge.save(update_fields=OUTCOME_FIELDS)
         _record(badge, outcome, now, changed=badge.status != previous)
     return badge
 
@@ -186,11 +206,25 @@ def _apply_facts(badge: Badge, facts: Facts) -> None:
     }
 
 
+OUTCOME_FIELDS = [
+    "status",
+    "status_reason",
+    "checks",
+    "last_checked_at",
+    "issuer_identity",
+    "issuer_domain",
+    "report",
+]
+
+
 def _apply_outcome(badge: Badge, outcome: Outcome, now: Any) -> None:
     badge.status = outcome.status
     badge.status_reason = outcome.reason
     badge.checks = [c.as_dict() for c in outcome.checks]
     badge.last_checked_at = now
+    badge.issuer_identity = outcome.identity
+    badge.issuer_domain = outcome.identity_domain
+    badge.report = report_for(outcome, checked_at=now)
 
 
 def _record(badge: Badge, outcome: Outcome, now: Any, *, changed: bool) -> None:
@@ -201,6 +235,8 @@ def _record(badge: Badge, outcome: Outcome, now: Any, *, changed: bool) -> None:
         reason=outcome.reason,
         checks=[c.as_dict() for c in outcome.checks],
         changed=changed,
+        issuer_identity=outcome.identity,
+        report=badge.report,
     )
 
 

@@ -1,4 +1,9 @@
+import logging
+
 from celery import shared_task
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
 
 from badges.models import Badge
 from badges.services import badge_reverify
@@ -18,3 +23,16 @@ def badges_reverify_all_task() -> int:
         badge_reverify_task.delay(badge_id)
         count += 1
     return count
+
+
+def badges_recheck_unreported() -> int:
+    """Queue a re-check of every badge with no verification report (stored before issuer
+    identity existed). The broker being down is reported, not raised: the daily sweep
+    checks them anyway."""
+    ids = list(Badge.objects.filter(report={}).values_list("pk", flat=True))
+    try:
+        for badge_id in ids:
+            badge_reverify_task.delay(badge_id)
+    except OperationalError as error:
+        logger.warning("Could not queue the re-check of %s badges now: %s", len(ids), error)
+    return len(ids)

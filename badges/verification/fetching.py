@@ -1,6 +1,12 @@
 """Fetching what a badge points at, through core.fetch, with failures told apart: the
-issuer not answering now (not verifiable now) versus an answer that is wrong (failed)."""
+issuer not answering now (not verifiable now) versus an answer that is wrong (failed).
 
+Every fetch is written down in the current `recording()` (if any), for the badge's
+verification report: which URLs were fetched and what they answered."""
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +22,26 @@ class Fetched:
     data: Any = None
     ok: bool | None = True  # None: could not fetch now; False: refused or a bad answer
     message: str = ""
+
+
+_log: ContextVar[list[dict[str, Any]] | None] = ContextVar("badge_fetch_log", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[dict[str, Any]]]:
+    """Collect {"url", "status", "error"} for every fetch made inside the block."""
+    log: list[dict[str, Any]] = []
+    token = _log.set(log)
+    try:
+        yield log
+    finally:
+        _log.reset(token)
+
+
+def _note(url: str, status: int | None, error: str = "") -> None:
+    log = _log.get()
+    if log is not None:
+        log.append({"url": url, "status": status, "error": error})
 
 
 def host_of(url: str) -> str:
@@ -49,11 +75,14 @@ def _get(url: str, *, what: str, accept: str) -> Fetched:
     try:
         response = fetch(url, accept=accept)
     except FetchFailed as error:
+        _note(url, None, str(error))
         return Fetched(ok=None, message=_("Could not reach %(what)s: %(error)s") % {
             "what": what, "error": error})  # fmt: skip
     except FetchError as error:
+        _note(url, None, str(error))
         return Fetched(ok=False, message=_("Refused to fetch %(what)s: %(error)s") % {
             "what": what, "error": error})  # fmt: skip
+    _note(url, response.status)
     if response.status != 200:
         return Fetched(response=response, ok=False, message=_(
             "%(host)s answered %(status)s for %(what)s.") % {
@@ -65,6 +94,8 @@ def fetch_bytes(url: str, *, max_bytes: int) -> bytes:
     """An image or other file the badge points at; empty bytes if it cannot be had."""
     try:
         response = fetch(url, accept="image/*", max_bytes=max_bytes)
-    except FetchError:
+    except FetchError as error:
+        _note(url, None, str(error))
         return b""
+    _note(url, response.status)
     return response.body if response.status == 200 else b""

@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext as _
 
 from badges import jose
-from badges.outcome import BadgeRejected, Outcome
+from badges.models import Status
+from badges.outcome import BadgeRejected, KeyUsed, Outcome
 from badges.parsing import Facts, as_list, id_of, ob2_facts, parse_time, types_of
 from badges.verification.fetching import Fetched, fetch_json, fetch_text, host_of
 from badges.verification.legacy import upgrade_if_legacy
@@ -40,8 +41,11 @@ def verify_ob2(
             raise BadgeRejected(got.message + " " + _("Try again later."), unreachable=True)
         outcome = Outcome(version="2.0", document=assertion)
         if got.response is not None and got.response.status == 410:
-            outcome.revoked = True
-            outcome.add("revocation", True, _("The issuer says this badge has been revoked."))
+            outcome.failed(
+                "revocation",
+                _("The issuer says this badge has been revoked."),
+                leads_to=Status.REVOKED,
+            )
         elif got.ok and isinstance(got.data, dict):
             assertion = upgrade_if_legacy(got.data, hosted_url=hosted_url)
             outcome.document = assertion
@@ -127,6 +131,10 @@ def _check_hosted_origin(
         outcome.add(
             "issuer", True, _("Hosted on the issuer's own site (%(host)s).") % {"host": host}
         )
+        if assertion_url.startswith("https://"):
+            outcome.identified_by_domain(
+                host, _("The issuer's own site, %(host)s, hosts this badge.") % {"host": host}
+            )
     else:
         outcome.add(
             "issuer",
@@ -155,6 +163,7 @@ def _check_signature(
     except jose.JoseError as error:
         outcome.add("signature", False, str(error))
         return
+    outcome.key = KeyUsed(id=key_url, found_at=key_url)
     outcome.add("signature", True, _("The issuer's signature is valid."))
 
 
@@ -172,6 +181,12 @@ def _issuer_key_pem(key_url: str, issuer: dict[str, Any], outcome: Outcome) -> s
             outcome.add("issuer", False, _("The signing key is not on the issuer's own site."))
             return None
         outcome.add("issuer", True, _("Signed with a key published on the issuer's own site."))
+        if key_url.startswith("https://"):
+            outcome.identified_by_domain(
+                host_of(key_url),
+                _("The signing key is published on the issuer's own site, %(host)s.")
+                % {"host": host_of(key_url)},
+            )
         return text
     try:
         key_doc = json.loads(text)
@@ -182,6 +197,12 @@ def _issuer_key_pem(key_url: str, issuer: dict[str, Any], outcome: Outcome) -> s
         outcome.add("issuer", False, _("The signing key belongs to someone other than the issuer."))
         return None
     outcome.add("issuer", True, _("Signed with a key the issuer lists as its own."))
+    if key_url.startswith("https://"):
+        outcome.identified_by_domain(
+            host_of(key_url),
+            _("The signing key is published on %(host)s and names the issuer as its owner.")
+            % {"host": host_of(key_url)},
+        )
     return str(key_doc.get("publicKeyPem") or "")
 
 
@@ -191,10 +212,11 @@ def _check_revocation(
     if outcome.revoked:
         return
     if assertion.get("revoked") is True:
-        outcome.revoked = True
         reason = str(assertion.get("revocationReason") or "")
-        outcome.add(
-            "revocation", True, (_("The issuer has revoked this badge.") + " " + reason).strip()
+        outcome.failed(
+            "revocation",
+            (_("The issuer has revoked this badge.") + " " + reason).strip(),
+            leads_to=Status.REVOKED,
         )
         return
     list_url = id_of(issuer.get("revocationList"))
@@ -212,10 +234,11 @@ def _check_revocation(
             or id_of(entry) == assertion_id
             or (isinstance(entry, dict) and entry.get("uid") == assertion.get("uid"))
         ):
-            outcome.revoked = True
             reason = str(entry.get("revocationReason") or "") if isinstance(entry, dict) else ""
-            outcome.add(
-                "revocation", True, (_("The issuer has revoked this badge.") + " " + reason).strip()
+            outcome.failed(
+                "revocation",
+                (_("The issuer has revoked this badge.") + " " + reason).strip(),
+                leads_to=Status.REVOKED,
             )
             return
     outcome.add("revocation", True, _("Not on the issuer's revocation list."))
@@ -234,7 +257,10 @@ def check_dates(
             % {"date": issued.date().isoformat()},
         )
     elif expires is not None and expires <= now:
-        outcome.expired = True
-        outcome.add("dates", True, _("Expired on %(date)s.") % {"date": expires.date().isoformat()})
+        outcome.failed(
+            "dates",
+            _("Expired on %(date)s.") % {"date": expires.date().isoformat()},
+            leads_to=Status.EXPIRED,
+        )
     else:
         outcome.add("dates", True, _("Issued on %(date)s.") % {"date": issued.date().isoformat()})

@@ -9,9 +9,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from badges import jose, proofs
-from badges.outcome import Outcome
+from badges.models import Status
+from badges.outcome import KeyUsed, Outcome
 from badges.parsing import Facts, as_list, id_of, ob3_facts, types_of
-from badges.verification.fetching import fetch_json
+from badges.verification.fetching import fetch_json, host_of
 from badges.verification.ob2 import check_dates
 from badges.verification.recipient import ob3_recipient
 
@@ -99,8 +100,7 @@ def _check_proof(credential: dict[str, Any], facts: Facts, outcome: Outcome) -> 
     except proofs.ProofError as error:
         outcome.add("signature", False, str(error))
         return
-    outcome.verification_method = methods[0] if methods else ""
-    outcome.add("issuer", True, _("Signed with a key the issuer controls."))
+    _found_key(outcome, methods[0] if methods else "")
     outcome.add("signature", True, _("The issuer's signature is valid."))
 
 
@@ -110,22 +110,58 @@ def _check_jwt(token: str, facts: Facts, outcome: Outcome) -> None:
         method = kid if kid.startswith(("did:", "http")) else f"{facts.issuer_id}{kid}"
         return resolve_issuer_key(method, issuer_id=facts.issuer_id)
 
+    used: list[str] = []
+
+    def key_for_noted(header: dict[str, Any], payload: dict[str, Any]) -> Any:
+        key = key_for(header, payload)
+        kid = str(header.get("kid") or "")
+        used.append(kid if kid.startswith(("did:", "http")) else f"{facts.issuer_id}{kid}")
+        return key
+
     try:
-        jose.verify_vc_jwt(token, resolve_key=key_for)
+        jose.verify_vc_jwt(token, resolve_key=key_for_noted)
     except _KeyUnavailable as unavailable:
         outcome.add("signature", None, str(unavailable))
         return
     except (jose.JoseError, proofs.ProofError) as error:
         outcome.add("signature", False, str(error))
         return
-    outcome.add("issuer", True, _("Signed with a key the issuer controls."))
+    _found_key(outcome, used[0] if used else "")
     outcome.add("signature", True, _("The issuer's signature is valid."))
+
+
+def _found_key(outcome: Outcome, method: str) -> None:
+    """Record the key that verified, and what it says about who the issuer is: a key in
+    an https issuer's own document identifies the issuer by that domain; a did:key
+    describes only itself."""
+    document = method.split("#", 1)[0]
+    if method.startswith("did:key:"):
+        outcome.key = KeyUsed(id=method, found_at="did:key")
+        outcome.not_identified(
+            _(
+                "Signed with a self-describing key (did:key): anyone can make one, so nothing "
+                "ties it to the issuer named in the credential."
+            )
+        )
+    elif document.startswith("https://"):
+        outcome.key = KeyUsed(id=method, found_at=document)
+        host = host_of(document)
+        outcome.identified_by_domain(
+            host,
+            _("The signing key is listed in the issuer's own document at %(host)s.")
+            % {"host": host},
+        )
+    else:
+        outcome.key = KeyUsed(id=method, found_at=document)
+        outcome.not_identified(_("The signing key is not published on an https domain."))
 
 
 def _check_status(credential: dict[str, Any], outcome: Outcome) -> None:
     entries = [e for e in as_list(credential.get("credentialStatus")) if isinstance(e, dict)]
     if not entries:
-        outcome.add("revocation", True, _("The issuer publishes no revocation status for it."))
+        outcome.not_applicable(
+            "revocation", _("The issuer publishes no revocation status for it.")
+        )
         return
     for entry in entries:
         kind = types_of(entry)
@@ -152,8 +188,9 @@ def _check_status(credential: dict[str, Any], outcome: Outcome) -> None:
             outcome.add("revocation", False, _("The issuer's status list is malformed."))
             return
         if revoked:
-            outcome.revoked = True
-            outcome.add("revocation", True, _("The issuer has revoked this credential."))
+            outcome.failed(
+                "revocation", _("The issuer has revoked this credential."), leads_to=Status.REVOKED
+            )
             return
     outcome.add("revocation", True, _("Not revoked, according to the issuer's status list."))
 

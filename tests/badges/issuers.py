@@ -139,6 +139,31 @@ def sign_did_key(doc: dict[str, Any], key: Ed25519PrivateKey | None = None) -> d
     )  # fmt: skip
 
 
+def trust_issuer(issuer_id: str, *, name: str = "Test registry") -> None:
+    """List `issuer_id` in an issuer registry the institution trusts (as if fetched now),
+    so that a badge it signs can be Verified, not merely "signature valid"."""
+    from django.utils import timezone
+
+    from badges.models import IssuerRegistry, RegistryIssuer
+
+    registry, _created = IssuerRegistry.objects.get_or_create(
+        name=name,
+        defaults={"url": "https://registry.test/registry.json", "format": "dcc",
+                  "fetched_at": timezone.now()},
+    )  # fmt: skip
+    RegistryIssuer.objects.get_or_create(
+        registry=registry, issuer_id=issuer_id, defaults={"name": "Test Institute"}
+    )
+
+
+def sign_trusted(doc: dict[str, Any], key: Ed25519PrivateKey | None = None) -> dict[str, Any]:
+    """Sign `doc` with a fresh did:key and list that DID in a trusted registry: a badge
+    that is Verified (intact, and its issuer identified by a registry)."""
+    signed = sign_did_key(doc, key)
+    trust_issuer(signed["issuer"]["id"])
+    return signed
+
+
 def sign_hosted_key(doc: dict[str, Any], key: Ed25519PrivateKey, issuer: str) -> dict[str, Any]:
     method = f"{issuer}#{multikey_from_public_key(key.public_key())}"
     return sign_data_integrity(

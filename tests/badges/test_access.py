@@ -17,7 +17,7 @@ from badges.models import Badge, Stack, StackItem
 from badges.stacks import stack_create
 from tests import filemakers as make
 from tests.badges.bakery import svg
-from tests.badges.issuers import credential, sign_did_key
+from tests.badges.issuers import credential, sign_did_key, sign_trusted
 from tests.conftest import People
 
 ACHIEVEMENT = "https://badges.test/achievements/python"
@@ -28,7 +28,7 @@ NOTE = "My first badge."
 def _badge(owner: User, *, visibility: str = "tutors", image: str = "png") -> Badge:
     """A verified OB 3.0 badge of `owner`'s, imported from a baked image (so it has a
     display image to serve)."""
-    payload = json.dumps(sign_did_key(credential(issuer="did:key:x", recipient=owner.email)))
+    payload = json.dumps(sign_trusted(credential(issuer="did:key:x", recipient=owner.email)))
     if image == "svg":
         baked = bake_svg(svg(), payload, credential=True)
     else:

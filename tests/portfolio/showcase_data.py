@@ -21,7 +21,7 @@ from portfolio.showcases import services
 from reflections.models import Reflection
 from reflections.services import ReflectionInput, reflection_create
 from tests import filemakers as make
-from tests.badges.issuers import credential, sign_did_key
+from tests.badges.issuers import credential, sign_trusted
 
 Target = Artefact | Reflection | Badge
 
@@ -67,7 +67,7 @@ def badge(owner: Any, name: str = "Python programming", visibility: str = "tutor
     """A verified OB 3.0 badge whose issuer gives its picture as a data: URI, so the badge
     has a display image to serve."""
     picture = "data:image/png;base64," + base64.b64encode(make.png(32, 32)).decode()
-    signed = sign_did_key(
+    signed = sign_trusted(
         credential(
             issuer="did:key:x",
             recipient=owner.email,
