@@ -24,7 +24,7 @@ from badges.services import badge_import
 from portfolio.formative import PAGE_SIZE, formative_timeline
 from reflections.services import ReflectionInput, reflection_create
 from tests import filemakers as make
-from tests.badges.issuers import credential, sign_did_key
+from tests.badges.issuers import credential, sign_trusted
 from tests.conftest import People
 
 OWN = reverse("portfolio:formative")
@@ -75,7 +75,7 @@ def reflection(
 
 def badge(owner: User, name: str, issued: str, *, private: bool = False) -> Badge:
     """A verified OB 3.0 badge issued to the owner's verified email at `issued` (UTC)."""
-    signed = sign_did_key(
+    signed = sign_trusted(
         credential(
             issuer="did:key:placeholder",
             recipient=owner.email,
