@@ -1,6 +1,9 @@
 """Badges a learner imported: what the issuer stated (kept unchanged), what the learner
 added (a note, a visibility), and every verification of it."""
 
+from datetime import datetime
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -119,6 +122,21 @@ class Badge(BaseModel):
     @property
     def is_verified(self) -> bool:
         return self.status == Status.VERIFIED
+
+    @property
+    def issuer_identity_explanation(self) -> str:
+        """How the last check identified the issuer (or why it could not), in plain words."""
+        return str((self.report.get("issuer") or {}).get("explanation") or "")
+
+    @property
+    def issuer_registry(self) -> dict[str, Any]:
+        """The trusted registry that listed the issuer at the last check ({} if none)."""
+        return dict((self.report.get("issuer") or {}).get("registry") or {})
+
+    @property
+    def issuer_registry_fetched_at(self) -> datetime | None:
+        fetched = self.issuer_registry.get("fetched_at")
+        return datetime.fromisoformat(fetched) if fetched else None
 
 
 class Verification(models.Model):

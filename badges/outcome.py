@@ -116,8 +116,12 @@ class Outcome:
 
     def add(self, key: str, ok: bool | None, message: str) -> None:
         """Passed (True), failed (False) or not checked now (None)."""
-        result = {True: Result.PASSED, False: Result.FAILED}.get(ok, Result.NOT_CHECKED)  # type: ignore[call-overload]
-        self.checks.append(Check(key, result, message))
+        if ok is None:
+            self.not_checked(key, message)
+        elif ok:
+            self.passed(key, message)
+        else:
+            self.failed(key, message)
 
     def passed(self, key: str, message: str) -> None:
         self.checks.append(Check(key, Result.PASSED, message))

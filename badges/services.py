@@ -47,8 +47,10 @@ def _signature_holds(outcome: Outcome) -> bool:
     """A registry vouches for an issuer id; that says something about this badge only
     when its signature (or the issuer's own server) binds it to that id."""
     signature = [c for c in outcome.checks if c.key == "signature"]
-    return bool(signature) and all(c.result == Result.PASSED for c in signature) and not (
-        outcome.failures
+    return (
+        bool(signature)
+        and all(c.result == Result.PASSED for c in signature)
+        and not (outcome.failures)
     )
 
 

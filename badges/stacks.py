@@ -12,7 +12,7 @@ from badges.models import Badge, Stack, StackItem, Status
 @dataclass(frozen=True)
 class ItemProgress:
     item: StackItem
-    state: str  # "earned", "expired" or "missing"
+    state: str  # "earned", "held" (not verified), "expired" or "missing"
     badge: Badge | None
 
 
@@ -46,8 +46,10 @@ def stacks_for(*, user: Any) -> QuerySet[Stack]:
 
 
 def stack_progress(*, stack: Stack, learner: Any) -> StackProgress:
-    """Each item earned (a badge for it that verifies), expired, or missing. A revoked
-    or failed badge does not count."""
+    """Each item earned, held, expired or missing. Only a Verified badge earns its item
+    (intact, unexpired, unrevoked, its issuer identified and its earner this learner):
+    one that is held but not verified (issuer not identified, not verifiable now, earner
+    not confirmed) is shown as held and does not count; revoked or failed is missing."""
     ids = [item.achievement_id for item in stack.items.all()]
     best: dict[str, Badge] = {}
     for badge in Badge.objects.filter(owner=learner, achievement_id__in=ids):
@@ -57,8 +59,10 @@ def stack_progress(*, stack: Stack, learner: Any) -> StackProgress:
     items = []
     for item in stack.items.all():
         held = best.get(item.achievement_id)
-        if held is not None and held.status in (Status.VERIFIED, Status.UNVERIFIABLE):
+        if held is not None and held.status == Status.VERIFIED:
             items.append(ItemProgress(item=item, state="earned", badge=held))
+        elif held is not None and held.status in _HELD:
+            items.append(ItemProgress(item=item, state="held", badge=held))
         elif held is not None and held.status == Status.EXPIRED:
             items.append(ItemProgress(item=item, state="expired", badge=held))
         else:
@@ -66,9 +70,12 @@ def stack_progress(*, stack: Stack, learner: Any) -> StackProgress:
     return StackProgress(stack=stack, items=items)
 
 
+_HELD = (Status.UNIDENTIFIED, Status.UNCONFIRMED, Status.UNVERIFIABLE)
+_RANK = [Status.VERIFIED, *_HELD, Status.EXPIRED, Status.REVOKED, Status.FAILED]
+
+
 def _rank(badge: Badge) -> int:
-    order = [Status.VERIFIED, Status.UNVERIFIABLE, Status.EXPIRED, Status.REVOKED, Status.FAILED]
-    return order.index(Status(badge.status))
+    return _RANK.index(Status(badge.status))
 
 
 @transaction.atomic

@@ -3,10 +3,10 @@ import logging
 from celery import shared_task
 from kombu.exceptions import OperationalError
 
-logger = logging.getLogger(__name__)
-
 from badges.models import Badge
 from badges.services import badge_reverify
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("stacks/<uuid:public_id>/delete/", views.stack_delete, name="stack_delete"),
     path("<uuid:public_id>/", views.badge_detail, name="detail"),
     path("<uuid:public_id>/image/", views.badge_image, name="image"),
+    path("<uuid:public_id>/report.json", views.badge_report, name="report"),
     path("<uuid:public_id>/verify/", views.badge_verify, name="verify"),
     path("<uuid:public_id>/edit/", views.badge_edit, name="edit"),
     path("<uuid:public_id>/delete/", views.badge_delete, name="delete"),

@@ -19,6 +19,7 @@ from badges.baking import BakingError, extract
 from badges.forms import BadgeEditForm, BadgeImportForm, StackForm
 from badges.models import Badge, Stack
 from badges.outcome import BadgeRejected
+from badges.report import report_response
 from core.serving import serve_file
 
 
@@ -78,6 +79,12 @@ def badge_detail(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
         "raw_json": json.dumps(badge.document, indent=2, ensure_ascii=False),
     }
     return render(request, "badges/badge_detail.html", context)
+
+
+@login_required
+def badge_report(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    """The last verification report as JSON, for whoever may read the badge."""
+    return report_response(_readable_or_404(request, public_id))
 
 
 @login_required

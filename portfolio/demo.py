@@ -181,9 +181,11 @@ def seed_showcase(learner: Any) -> str:
     )
     reflections = list(learner.reflections.order_by("written_on"))
     services.items_add(section=work, targets=[*evidence, *reflections[:1]])
-    credentials = services.section_add(showcase=showcase, heading="Verified credentials")
+    credentials = services.section_add(showcase=showcase, heading="Credentials")
     services.items_add(
         section=credentials,
-        targets=list(Badge.objects.filter(owner=learner, status=Status.VERIFIED)),
+        targets=list(
+            Badge.objects.filter(owner=learner, status__in=[Status.VERIFIED, Status.UNIDENTIFIED])
+        ),
     )
     return services.link_create(showcase=showcase, label="Acme Ltd recruiter").token

@@ -1,5 +1,7 @@
 """Demo badges for `make run`: Open Badges 3.0 credentials signed here by a did:key issuer
-and baked into PNG images, so they verify offline, and an institution stack built on them."""
+and baked into PNG images, so they verify offline; a demo issuer registry that lists that
+issuer, so they show as genuinely Verified; one self-issued credential that claims a
+university and shows the difference; and an institution stack built on them."""
 
 import hashlib
 import io
@@ -11,12 +13,27 @@ from PIL import Image, ImageDraw, ImageFont
 
 from badges.baking import bake_png
 from badges.didkey import did_key_from_public_key, did_key_verification_method
-from badges.models import Badge, Stack
+from badges.models import Badge, IssuerRegistry, RegistryIssuer, Stack
 from badges.proofs import sign_data_integrity
 from badges.services import badge_import
 from badges.stacks import stack_create
 
 ACHIEVEMENTS = "https://demo.example/achievements/"
+DEMO_ISSUER_NAME = "Demo Institute of Technology"
+DEMO_REGISTRY_NAME = "Demo institution registry"
+# The demo issuer's key is derived from a public phrase so that its DID is the same on
+# every machine and the demo registry can list it. Demo data only: anyone can sign with it.
+_DEMO_ISSUER_SEED = hashlib.sha256(b"learner-portfolio demo issuer").digest()
+
+
+def demo_issuer_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(_DEMO_ISSUER_SEED)
+
+
+def demo_issuer_did() -> str:
+    return did_key_from_public_key(demo_issuer_key().public_key())
+
+
 DEMO_BADGES = [
     ("accessible-forms", "Accessible Web Forms", (31, 79, 168), 60, None),
     ("usability-testing", "Usability Testing", (27, 107, 58), 30, None),
@@ -40,7 +57,8 @@ def badge_png(label: str, colour: tuple[int, int, int]) -> bytes:
 
 def demo_credential(
     *, issuer_key: Ed25519PrivateKey, email: str, slug: str, name: str, issued: date,
-    expires: date | None,
+    expires: date | None, issuer_name: str = DEMO_ISSUER_NAME,
+    issuer_url: str = "https://demo.example/",
 ) -> dict[str, Any]:  # fmt: skip
     did = did_key_from_public_key(issuer_key.public_key())
     salt = hashlib.sha256(f"{email}{slug}".encode()).hexdigest()[:16]
@@ -51,8 +69,7 @@ def demo_credential(
         ],
         "id": f"urn:uuid:{hashlib.sha256(f'{email}:{slug}'.encode()).hexdigest()[:32]}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": did, "type": ["Profile"], "name": "Demo Institute of Technology",
-                   "url": "https://demo.example/"},
+        "issuer": {"id": did, "type": ["Profile"], "name": issuer_name, "url": issuer_url},
         "validFrom": f"{issued.isoformat()}T09:00:00Z",
         "name": name,
         "credentialSubject": {
@@ -82,13 +99,29 @@ def demo_credential(
     )
 
 
-def seed_badges(learner: Any, *, today: date) -> int:
-    """Import the demo badges for this learner (once), as baked images. Returns how many."""
+def seed_registry(*, now: Any) -> None:
+    """The demo institution trusts a registry that lists the demo issuer (as if uploaded)."""
+    registry, _created = IssuerRegistry.objects.get_or_create(
+        name=DEMO_REGISTRY_NAME,
+        defaults={"file_name": "demo-registry.json", "format": IssuerRegistry.Format.DCC,
+                  "fetched_at": now},
+    )  # fmt: skip
+    RegistryIssuer.objects.get_or_create(
+        registry=registry,
+        issuer_id=demo_issuer_did(),
+        defaults={"name": DEMO_ISSUER_NAME, "url": "https://demo.example/"},
+    )
+
+
+def seed_badges(learner: Any, *, today: date, self_issued: bool = False) -> int:
+    """Import the demo badges for this learner (once), as baked images. Returns how many.
+    With `self_issued`, also one the learner signed themselves claiming a university:
+    its signature is valid, but nothing ties it to the university."""
     if Badge.objects.filter(owner=learner).exists():
         return 0
     import json
 
-    issuer_key = Ed25519PrivateKey.generate()
+    issuer_key = demo_issuer_key()
     for slug, name, colour, days_ago, expired_days_ago in DEMO_BADGES:
         credential = demo_credential(
             issuer_key=issuer_key,
@@ -101,7 +134,20 @@ def seed_badges(learner: Any, *, today: date) -> int:
         image = bake_png(badge_png(name, colour), json.dumps(credential),
                          keyword="openbadgecredential")  # fmt: skip
         badge_import(owner=learner, payload=json.dumps(credential), source="image", image=image)
-    return len(DEMO_BADGES)
+    if not self_issued:
+        return len(DEMO_BADGES)
+    claimed = demo_credential(
+        issuer_key=Ed25519PrivateKey.generate(),
+        email=learner.email,
+        slug="data-science-masterclass",
+        name="Data Science Masterclass",
+        issued=today - timedelta(days=10),
+        expires=None,
+        issuer_name="University of Northbridge",
+        issuer_url="https://www.northbridge.ac.uk/",
+    )
+    badge_import(owner=learner, payload=json.dumps(claimed), source="json")
+    return len(DEMO_BADGES) + 1
 
 
 def seed_institution_stack() -> None:

@@ -35,7 +35,16 @@ def test_seed_adds_evidence_and_badges_that_verify_offline(
     assert Artefact.objects.filter(owner=learner, media="image", preview="ready").count() == 1
     assert Reflection.objects.filter(owner=learner).count() == 2
     statuses = sorted(Badge.objects.filter(owner=learner).values_list("status", flat=True))
-    assert statuses == ["expired", "verified", "verified"]
+    assert statuses == ["expired", "unidentified", "verified", "verified"]
+    self_issued = Badge.objects.get(owner=learner, status="unidentified")
+    assert self_issued.issuer_name == "University of Northbridge"
+    assert self_issued.issuer_identity == "none" and self_issued.issuer_web_page == ""
+    verified = Badge.objects.filter(owner=learner, status="verified")
+    assert {b.issuer_identity for b in verified} == {"registry"}
+    assert {b.issuer_registry["name"] for b in verified} == {"Demo institution registry"}
+    other = User.objects.get(email="learner2@demo.example")
+    assert sorted(Badge.objects.filter(owner=other).values_list("status", flat=True)) == [
+        "expired", "verified", "verified"]  # fmt: skip
     baked = Badge.objects.filter(owner=learner, source="image").exclude(original_image="")
     assert baked.count() == 3
     stack = Stack.objects.get(owner=None)

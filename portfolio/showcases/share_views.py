@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from artefacts.models import Artefact
 from artefacts.serving import artefact_file_response, artefact_thumbnail_response
 from badges.models import Badge
+from badges.report import report_response
 from core.serving import serve_file
 from portfolio.models import ShareLink
 from portfolio.showcases import selectors, services
@@ -103,10 +104,7 @@ showcase = shared(showcase_page)
 
 @shared
 def badge(request: HttpRequest, link: ShareLink, public_id: str) -> HttpResponse:
-    try:
-        found = selectors.shared_badge(link=link, public_id=public_id)
-    except (Badge.DoesNotExist, ValueError):
-        raise Http404 from None
+    found = _badge(link, public_id)
     return render(request, "portfolio/shared_badge.html", {"badge": found, "link": link})
 
 
@@ -122,10 +120,7 @@ def artefact_thumbnail(request: HttpRequest, link: ShareLink, public_id: str) ->
 
 @shared
 def badge_image(request: HttpRequest, link: ShareLink, public_id: str) -> HttpResponseBase:
-    try:
-        found = selectors.shared_badge(link=link, public_id=public_id)
-    except (Badge.DoesNotExist, ValueError):
-        raise Http404 from None
+    found = _badge(link, public_id)
     if not found.display_image:
         raise Http404
     return serve_file(
@@ -141,4 +136,17 @@ def _artefact(link: ShareLink, public_id: str) -> Artefact:
     try:
         return selectors.shared_artefact(link=link, public_id=public_id)
     except (Artefact.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+@shared
+def badge_report(request: HttpRequest, link: ShareLink, public_id: str) -> HttpResponse:
+    """The badge's last verification report as JSON, for an assessor to keep."""
+    return report_response(_badge(link, public_id))
+
+
+def _badge(link: ShareLink, public_id: str) -> Badge:
+    try:
+        return selectors.shared_badge(link=link, public_id=public_id)
+    except (Badge.DoesNotExist, ValueError):
         raise Http404 from None

@@ -36,6 +36,11 @@ share_urlpatterns = (
         path("<str:token>/", share_views.showcase, name="showcase"),
         path("<str:token>/badges/<uuid:public_id>/", share_views.badge, name="badge"),
         path(
+            "<str:token>/badges/<uuid:public_id>/report.json",
+            share_views.badge_report,
+            name="badge_report",
+        ),
+        path(
             "<str:token>/badges/<uuid:public_id>/image/",
             share_views.badge_image,
             name="badge_image",

@@ -59,7 +59,7 @@ def stack_url(name: str, stack: Stack) -> str:
     return reverse(f"badges:{name}", args=[stack.public_id])
 
 
-READ_URLS = ["detail", "image"]
+READ_URLS = ["detail", "image", "report"]
 WRITE_URLS = ["edit", "delete", "verify"]
 LEARNER_PAGES = ["list", "import", "stack_list", "stack_create"]
 STACK_URLS = ["stack_detail", "stack_delete"]

@@ -14,7 +14,14 @@ from accounts.models import User
 from badges import services
 from badges.models import Badge, Stack, StackItem, Status
 from badges.stacks import stack_create, stack_progress
-from tests.badges.issuers import RECIPIENT, credential, earner, earner_client, sign_did_key
+from tests.badges.issuers import (
+    RECIPIENT,
+    credential,
+    earner,
+    earner_client,
+    sign_did_key,
+    sign_trusted,
+)
 from tests.conftest import People
 
 __all__ = ["earner", "earner_client"]  # fixtures
@@ -32,10 +39,13 @@ def held(
     *,
     email: str = RECIPIENT,
     valid_from: str = "2026-01-10T09:00:00Z",
+    trusted: bool = True,
     **extra: Any,
 ) -> Badge:
-    """A badge for `achievement_id`, imported for `owner` (whose verified email is `email`)."""
-    signed = sign_did_key(
+    """A badge for `achievement_id`, imported for `owner` (whose verified email is `email`),
+    from an issuer a trusted registry lists (unless `trusted` is False)."""
+    sign = sign_trusted if trusted else sign_did_key
+    signed = sign(
         credential(
             issuer="did:key:x",
             recipient=email,
@@ -224,6 +234,33 @@ def test_a_revoked_or_failed_badge_does_not_count(
     page = earner_client.get(stack.get_absolute_url()).content.decode()
     assert "0 of 1 required badges" in page
     assert badge.get_absolute_url() not in page
+
+
+def test_a_badge_from_an_unidentified_issuer_is_held_but_does_not_count(
+    earner_client: Client, earner: User
+) -> None:
+    badge = held(earner, PYTHON, "Python programming", trusted=False)
+    assert badge.status == Status.UNIDENTIFIED
+    stack = stack_create(owner=earner, name="S", description="", items=[(PYTHON, "Python", True)])
+    progress = stack_progress(stack=stack, learner=earner)
+    assert progress.items[0].state == "held"
+    assert (progress.required_earned, progress.complete) == (0, False)
+    page = earner_client.get(stack.get_absolute_url()).content.decode()
+    assert "0 of 1 required badges" in page
+    assert "Held, not counted: Signature valid · issuer not identified" in page
+    assert "Only verified badges count towards a stack" in page
+
+
+@pytest.mark.parametrize("status", [Status.UNVERIFIABLE, Status.UNCONFIRMED])
+def test_a_badge_not_verifiable_now_or_not_confirmed_as_theirs_does_not_count(
+    earner: User, status: Status
+) -> None:
+    badge = held(earner, PYTHON, "Python programming")
+    Badge.objects.filter(pk=badge.pk).update(status=status)  # as a later re-check finds
+    stack = stack_create(owner=earner, name="S", description="", items=[(PYTHON, "Python", True)])
+    progress = stack_progress(stack=stack, learner=earner)
+    assert progress.items[0].state == "held"
+    assert (progress.percent, progress.complete) == (0, False)
 
 
 def test_the_best_badge_held_for_an_item_counts(earner: User) -> None:

@@ -10,13 +10,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from badges.baking import bake_png
-from portfolio.demo_badges import badge_png, demo_credential
+from portfolio.demo_badges import badge_png, demo_credential, demo_issuer_key, seed_registry
 from portfolio.models import ShareLink
 from tests import filemakers
 from tests.browser.journey import Journey, Person
@@ -55,7 +54,7 @@ def write_files(folder: Path) -> tuple[Path, Path, Path]:
     report = folder / "usability-report.pdf"
     report.write_bytes(filemakers.pdf("Usability test report"))
     credential = demo_credential(
-        issuer_key=Ed25519PrivateKey.generate(), email=EMAIL, slug="usability-testing",
+        issuer_key=demo_issuer_key(), email=EMAIL, slug="usability-testing",
         name="Usability Testing", issued=timezone.localdate() - timedelta(days=10), expires=None,
     )  # fmt: skip
     badge = folder / "usability-testing-badge.png"
@@ -79,6 +78,7 @@ class TestALearner:
         self, journey: Journey, tmp_path: Path
     ) -> None:
         photo, report, baked_badge = write_files(tmp_path)
+        seed_registry(now=timezone.now())  # the institution trusts the badge's issuer
         learner = journey.person("learner")
         page = learner.page
 
@@ -138,7 +138,8 @@ class TestALearner:
         page.get_by_label("Baked badge image").set_input_files(baked_badge)
         page.get_by_role("button", name="Check and add").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Usability Testing")
-        expect(page.locator("main")).to_contain_text("Verified")
+        expect(page.locator("main .status").first).to_have_text("Verified")
+        expect(page.locator("main")).to_contain_text("listed in Demo institution registry")
         learner.check("badge")
 
         # A showcase for employers.

@@ -77,6 +77,7 @@ PAGE: ShareUrl = lambda w, token: reverse("share:showcase", args=[token])  # noq
 ITEM_URLS: dict[str, ShareUrl] = {
     "badge page": lambda w, t: reverse("share:badge", args=[t, w.badge.public_id]),
     "badge image": lambda w, t: reverse("share:badge_image", args=[t, w.badge.public_id]),
+    "badge report": lambda w, t: reverse("share:badge_report", args=[t, w.badge.public_id]),
     "image file": lambda w, t: reverse("share:file", args=[t, w.image.public_id]),
     "image thumbnail": lambda w, t: reverse("share:thumbnail", args=[t, w.image.public_id]),
     "pdf file": lambda w, t: reverse("share:file", args=[t, w.pdf.public_id]),
@@ -88,7 +89,7 @@ ITEMS: dict[str, tuple[list[str], Callable[[Shared], str]]] = {
     "image": (["image file", "image thumbnail"], lambda w: w.image.title),
     "pdf": (["pdf file"], lambda w: w.pdf.title),
     "reflection": ([], lambda w: w.reflection.title),
-    "badge": (["badge page", "badge image"], lambda w: w.badge.name),
+    "badge": (["badge page", "badge image", "badge report"], lambda w: w.badge.name),
 }
 
 
@@ -111,6 +112,11 @@ def expected_ok(world: Shared, name: str, response: Any) -> None:
             assert title in html
     elif name == "badge page":
         assert world.badge.name in data.decode()
+    elif name == "badge report":
+        assert response["Content-Type"].startswith("application/json")
+        report = json.loads(data)
+        assert report["badge"]["name"] == world.badge.name
+        assert report["verification"]["status"] == "verified"
     elif name == "pdf file":
         assert response["Content-Type"] == "application/pdf"
         assert data.startswith(b"%PDF") and PDF_TEXT.encode() in data

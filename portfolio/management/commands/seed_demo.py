@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.services import cohort_ensure, user_ensure
 from portfolio.demo import seed_evidence, seed_showcase
-from portfolio.demo_badges import seed_badges, seed_institution_stack
+from portfolio.demo_badges import seed_badges, seed_institution_stack, seed_registry
 
 DEMO_PASSWORD = "portfolio-demo-2026"  # noqa: S105 - published on purpose, local demo only
 
@@ -75,7 +75,11 @@ class Command(BaseCommand):
         today = timezone.localdate()
         learners = [people["learner1@demo.example"], people["learner2@demo.example"]]
         evidence = sum(seed_evidence(learner, today=today) for learner in learners)
-        badges = sum(seed_badges(learner, today=today) for learner in learners)
+        seed_registry(now=timezone.now())
+        badges = sum(
+            seed_badges(learner, today=today, self_issued=learner == learners[0])
+            for learner in learners
+        )
         seed_institution_stack()
         token = seed_showcase(people["learner1@demo.example"])
         return created, evidence, badges, token
