@@ -8,19 +8,20 @@ import json
 from django.apps import apps
 from django.core.management import call_command
 
-from accounts.models import User
 from badges import services
 from badges.models import Badge
 from badges.tasks import badges_recheck_unreported
-from tests.badges.issuers import credential, earner, sign_did_key  # noqa: F401
+from tests.badges.issuers import credential, sign_did_key
+from tests.conftest import People
 
 upgrade = importlib.import_module("badges.migrations.0003_recheck_under_new_rules")
 
 
-def _as_before_the_upgrade(earner: User) -> Badge:
+def _as_before_the_upgrade(people: People) -> Badge:
     """A self-issued did:key badge as the old rules stored it: "Verified", no report,
     checks with only ok/message."""
-    signed = sign_did_key(credential(issuer="did:key:x"))
+    earner = people.learner
+    signed = sign_did_key(credential(issuer="did:key:x", recipient=earner.email))
     badge = services.badge_import(owner=earner, payload=json.dumps(signed), source="json")
     old_checks = [{"key": c["key"], "ok": c["ok"], "message": c["message"]} for c in badge.checks]
     Badge.objects.filter(pk=badge.pk).update(
@@ -29,8 +30,8 @@ def _as_before_the_upgrade(earner: User) -> Badge:
     return Badge.objects.get(pk=badge.pk)
 
 
-def test_the_migration_retires_every_old_verified_and_reads_old_checks(earner: User) -> None:
-    badge = _as_before_the_upgrade(earner)
+def test_the_migration_retires_every_old_verified_and_reads_old_checks(people: People) -> None:
+    badge = _as_before_the_upgrade(people)
     upgrade.forwards(apps, None)
     badge.refresh_from_db()
     assert badge.status == "unverifiable"
@@ -39,8 +40,8 @@ def test_the_migration_retires_every_old_verified_and_reads_old_checks(earner: U
     assert all("result" in c for c in badge.checks)
 
 
-def test_badges_without_a_report_are_checked_again_under_the_new_rules(earner: User) -> None:
-    badge = _as_before_the_upgrade(earner)
+def test_badges_without_a_report_are_checked_again_under_the_new_rules(people: People) -> None:
+    badge = _as_before_the_upgrade(people)
     assert badges_recheck_unreported() == 1
     badge.refresh_from_db()
     assert badge.status == "unidentified"  # what the new rules give a self-issued badge
@@ -48,8 +49,8 @@ def test_badges_without_a_report_are_checked_again_under_the_new_rules(earner: U
     assert badges_recheck_unreported() == 0  # checked once; nothing left to do
 
 
-def test_migrate_queues_the_re_check(earner: User) -> None:
-    badge = _as_before_the_upgrade(earner)
+def test_migrate_queues_the_re_check(people: People) -> None:
+    badge = _as_before_the_upgrade(people)
     call_command("migrate", verbosity=0)
     badge.refresh_from_db()
     assert badge.status == "unidentified" and badge.report
