@@ -10,7 +10,16 @@ def main() -> int:
     started = time.perf_counter()
     database_url = environment.configure()
     # Imported after configure(): these modules import models, which need django.setup().
-    from bench import badge_verification, badges, dashboard, library, review, showcase, upload
+    from bench import (
+        badge_verification,
+        badges,
+        dashboard,
+        library,
+        registry_matching,
+        review,
+        showcase,
+        upload,
+    )
     from bench.harness import format_table, queries_flat
 
     print(f"Database: {database_url} (flushed between data sizes)")
@@ -38,6 +47,8 @@ def main() -> int:
         print(f"Badge verification: skipped ({skipped}).")
     else:
         print(badge_verification.format_result(badge_verification.run()))
+    print()
+    print(registry_matching.format_result(registry_matching.run()))
     print()
     print(review.format_result(review.run()))
     print(f"Done in {time.perf_counter() - started:.1f} s.")

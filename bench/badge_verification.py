@@ -1,5 +1,9 @@
-"""Verifying hosted badges: imported in the bench process, then checked again by a real
-Celery worker, in badges per second.
+"""Verifying badges: hosted Open Badges 2.0 assertions and did:key Open Badges 3.0
+credentials, imported in the bench process, then checked again by a real Celery worker,
+in badges per second, each worker figure printed beside the previous run's.
+
+Both issuers are listed in a bench issuer registry, so every badge ends "Verified" (the
+bench issuer serves plain http on loopback, which identifies no domain).
 
 A learner with a verified email address imports COUNT hosted Open Badges 2.0 assertions
 from an issuer served by the bench itself (bench/issuer.py) with the same service the
@@ -34,6 +38,7 @@ from badges.tasks import badge_reverify_task
 from bench import datagen
 from bench.environment import remove_uploaded_files, reset_database
 from bench.harness import BenchmarkError, format_grid
+from bench.history import beside_previous
 from bench.issuer import Issuer, running_issuer
 from bench.worker import STARTUP_TIMEOUT_S, running_worker, unique_queue
 
@@ -69,8 +74,9 @@ class WorkerRun:
 class VerificationResult:
     database: str
     imported: Phase
+    imported_did_key: Phase
     floor: Phase
-    worker: WorkerRun | None
+    workers: list[WorkerRun]
     worker_skipped: str
 
 
@@ -175,7 +181,7 @@ def _delete_queue(queue: str) -> None:
         bound.delete()
 
 
-def _reverify_on_worker(issuer: Issuer, badge_ids: list[int]) -> WorkerRun:
+def _reverify_on_worker(issuer: Issuer, batches: list[tuple[str, list[int]]]) -> list[WorkerRun]:
     queue = unique_queue()
     env = {
         "DATABASE_URL": os.environ["DATABASE_URL"],
@@ -187,34 +193,75 @@ def _reverify_on_worker(issuer: Issuer, badge_ids: list[int]) -> WorkerRun:
     }
     _point_celery_at(queue)
     sent = []
+    runs = []
     try:
         with running_worker(queue=queue, env=env, pool=POOL, concurrency=CONCURRENCY) as worker:
             # Up and consuming: a badge that does not exist is answered at once, with None.
             sent.append(badge_reverify_task.delay(0))
             worker.wait_for(sent[0], timeout=STARTUP_TIMEOUT_S)
-            served = issuer.requests.copy()
-            start = time.perf_counter()
-            results = [badge_reverify_task.delay(pk) for pk in badge_ids]
-            sent.extend(results)
-            deadline = time.monotonic() + RESULTS_TIMEOUT_S
-            statuses = {
-                pk: worker.wait_for(result, timeout=deadline - time.monotonic())
-                for pk, result in zip(badge_ids, results, strict=True)
-            }
-            seconds = time.perf_counter() - start
-            requests = issuer.requests - served
-        _check_all_verified(statuses, what="badge_reverify_task")
+            timed = []
+            for label, badge_ids in batches:
+                served = issuer.requests.copy()
+                start = time.perf_counter()
+                results = [badge_reverify_task.delay(pk) for pk in badge_ids]
+                sent.extend(results)
+                deadline = time.monotonic() + RESULTS_TIMEOUT_S
+                statuses = {
+                    pk: worker.wait_for(result, timeout=deadline - time.monotonic())
+                    for pk, result in zip(badge_ids, results, strict=True)
+                }
+                seconds = time.perf_counter() - start
+                _check_all_verified(statuses, what=f"badge_reverify_task ({label})")
+                timed.append((label, seconds, issuer.requests - served))
     finally:
         for result in sent:
             result.forget()
         _delete_queue(queue)
-    phase = Phase(
-        label="worker",
-        what=f"badge_reverify_task on a Celery worker ({POOL} x{CONCURRENCY})",
-        seconds=seconds,
-        requests=requests,
+    for label, seconds, requests in timed:
+        phase = Phase(
+            label=f"worker {label}",
+            what=f"badge_reverify_task, {label}, on a Celery worker ({POOL} x{CONCURRENCY})",
+            seconds=seconds,
+            requests=requests,
+        )
+        runs.append(WorkerRun(phase=phase, exit_code=worker.exit_code))
+    return runs
+
+
+def _trust(*issuer_ids: str) -> None:
+    from django.utils import timezone
+
+    from badges.models import IssuerRegistry, RegistryIssuer
+
+    registry, _created = IssuerRegistry.objects.get_or_create(
+        name="Bench registry",
+        defaults={"file_name": "bench.json", "format": "dcc", "fetched_at": timezone.now()},
     )
-    return WorkerRun(phase=phase, exit_code=worker.exit_code)
+    for issuer_id in issuer_ids:
+        RegistryIssuer.objects.get_or_create(registry=registry, issuer_id=issuer_id)
+
+
+def _import_did_key_all(learner: User) -> tuple[list[int], Phase]:
+    """COUNT Open Badges 3.0 credentials signed by one did:key issuer, imported as JSON."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from badges.didkey import did_key_from_public_key
+    from bench.registry_matching import did_key_credential
+
+    key = Ed25519PrivateKey.generate()
+    _trust(did_key_from_public_key(key.public_key()))
+    payloads = [did_key_credential(key, learner.email, n) for n in range(COUNT)]
+    start = time.perf_counter()
+    badges = [badge_import(owner=learner, payload=p, source=Badge.Source.JSON) for p in payloads]
+    seconds = time.perf_counter() - start
+    _check_all_verified({b.pk: b.status for b in badges}, what="badge_import (did:key)")
+    phase = Phase(
+        label="import did:key",
+        what="badge_import() of OB 3.0 did:key credentials, in turn",
+        seconds=seconds,
+        requests=Counter(),
+    )
+    return [b.pk for b in badges], phase
 
 
 def run() -> VerificationResult:
@@ -225,20 +272,25 @@ def run() -> VerificationResult:
     if learner.email not in verified_emails(learner):
         raise BenchmarkError(f"{learner.email} is not a verified address of its learner.")
     worker_skipped = worker_skip_reason()
-    worker = None
+    workers: list[WorkerRun] = []
     try:
         with running_issuer(recipient=learner.email, count=COUNT) as issuer:
+            _trust(f"{issuer.base_url}/issuer.json")
             badge_ids, imported = _import_all(issuer, learner)
+            did_key_ids, imported_did_key = _import_did_key_all(learner)
             floor = _fetch_floor(issuer)
             if not worker_skipped:
-                worker = _reverify_on_worker(issuer, badge_ids)
+                workers = _reverify_on_worker(
+                    issuer, [("hosted OB 2.0", badge_ids), ("did:key OB 3.0", did_key_ids)]
+                )
     finally:
         remove_uploaded_files()
     return VerificationResult(
         database=connection.vendor,
         imported=imported,
+        imported_did_key=imported_did_key,
         floor=floor,
-        worker=worker,
+        workers=workers,
         worker_skipped=worker_skipped,
     )
 
@@ -249,7 +301,8 @@ def _per_badge(requests: Counter[str]) -> str:
 
 
 def format_result(result: VerificationResult) -> str:
-    phases = [result.imported] + ([result.worker.phase] if result.worker else []) + [result.floor]
+    phases = [result.imported, result.imported_did_key]
+    phases += [w.phase for w in result.workers] + [result.floor]
     cells: list[tuple[str, ...]] = [
         ("badge verification", "badges", "seconds", "badges/s", "GETs/badge", "ratio to floor")
     ]
@@ -266,14 +319,20 @@ def format_result(result: VerificationResult) -> str:
         )
     lines = [format_grid(cells)]
     lines += [f"verification: GETs per badge, {p.label}: {_per_badge(p.requests)}" for p in phases]
-    lines.append(f"verification: badge_import: all {COUNT} verified: yes")
-    if result.worker is None:
+    lines.append(f"verification: badge_import: all {COUNT} verified, both kinds: yes")
+    if not result.workers:
         lines.append(f"badge worker: skipped: {result.worker_skipped}")
-    else:
-        code = result.worker.exit_code
+    for worker in result.workers:
+        phase = worker.phase
+        previous = beside_previous(
+            f"{phase.label} ({result.database})", phase.per_second, "badges/s"
+        )
+        lines.append(f"{phase.label}: {phase.per_second:.1f} badges/s; {previous}")
+    if result.workers:
+        code = result.workers[-1].exit_code
         stopped = {0: "yes (exit 0)", None: "no (killed)"}.get(code, f"no (exit {code})")
         lines.append(
-            f"badge worker: all {COUNT} verified: yes; database {result.database}; "
+            f"badge worker: all {COUNT} of each kind verified: yes; database {result.database}; "
             f"stopped cleanly: {stopped}"
         )
     return "\n".join(lines)
