@@ -210,7 +210,10 @@ def _named(key: str, text: str) -> str:
         position = text.find(json.dumps(key))
     if position < 0:
         return f"“{shown}”"
-    return _("“%(key)s” (line %(line)s)") % {"key": shown, "line": text.count("\n", 0, position) + 1}
+    return _("“%(key)s” (line %(line)s)") % {
+        "key": shown,
+        "line": text.count("\n", 0, position) + 1,
+    }
 
 
 def _name(value: dict[str, Any]) -> str:

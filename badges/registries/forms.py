@@ -55,9 +55,7 @@ class RegistryAddForm(forms.Form):
         data = super().clean() or {}
         given = [name for name in ("url", "upload") if data.get(name)]
         if not given and not self.has_error("url") and not self.has_error("upload"):
-            raise forms.ValidationError(
-                _("Give the registry's web address, or upload its file.")
-            )
+            raise forms.ValidationError(_("Give the registry's web address, or upload its file."))
         if len(given) > 1:
             raise forms.ValidationError(
                 _("Use one way at a time: a web address, or an uploaded file.")

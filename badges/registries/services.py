@@ -45,9 +45,7 @@ class RegistryError(ValueError):
         self.field = field
 
 
-def registry_add_url(
-    *, name: str, url: str, format: str = "", added_by: Any
-) -> IssuerRegistry:
+def registry_add_url(*, name: str, url: str, format: str = "", added_by: Any) -> IssuerRegistry:
     """Fetch the registry at `url` now and, if it reads, trust it. Raises RegistryError
     (and stores nothing) when the name or address is taken, or the fetch or file fails."""
     name = name.strip()

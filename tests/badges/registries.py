@@ -23,7 +23,9 @@ EXAMPLE_ISSUERS = {
 }
 
 
-def registry_document(issuers: dict[str, Any] | None = None, *, key: str = "registry") -> dict[str, Any]:
+def registry_document(
+    issuers: dict[str, Any] | None = None, *, key: str = "registry"
+) -> dict[str, Any]:
     return {
         "meta": {"created": "2022-10-27T17:57:31+00:00", "updated": "2026-01-02T10:00:00+00:00"},
         key: EXAMPLE_ISSUERS if issuers is None else issuers,
@@ -36,7 +38,10 @@ def registry_bytes(issuers: dict[str, Any] | None = None, **options: Any) -> byt
 
 def listing(*issuer_ids: str, name: str = "Test Institute") -> dict[str, Any]:
     """A registry's entries for these ids (as its "registry" object)."""
-    return {i: {"name": name, "location": "Test City", "url": "https://issuer.test/"} for i in issuer_ids}
+    return {
+        i: {"name": name, "location": "Test City", "url": "https://issuer.test/"}
+        for i in issuer_ids
+    }
 
 
 def upload(data: bytes, name: str = "registry.json") -> SimpleUploadedFile:

@@ -53,7 +53,9 @@ def test_a_byte_order_mark_is_accepted() -> None:
 
 def test_not_json_names_the_line_and_column() -> None:
     broken = registry_bytes().decode().replace('"Example College",', '"Example College"')
-    with pytest.raises(RegistryInvalid, match=r"not valid JSON: Expecting ',' delimiter at line \d+"):
+    with pytest.raises(
+        RegistryInvalid, match=r"not valid JSON: Expecting ',' delimiter at line \d+"
+    ):
         parse_registry(broken.encode())
 
 
@@ -82,7 +84,7 @@ def test_ids_that_no_badge_could_name_are_refused(bad_id: str) -> None:
 
 
 def test_many_bad_entries_are_summarised() -> None:
-    issuers = {f"issuer {n}": {} for n in range(5)}
+    issuers: dict[str, dict[str, str]] = {f"issuer {n}": {} for n in range(5)}
     with pytest.raises(RegistryInvalid, match="2 more entries have problems too"):
         parse_registry(registry_bytes(issuers))
 
@@ -94,7 +96,7 @@ def test_an_entry_that_is_not_an_object_is_refused() -> None:
 
 def test_the_wrong_shape_says_what_was_found() -> None:
     data = json.dumps({"meta": {}, "registry": ["did:web:example.org"]}).encode()
-    with pytest.raises(RegistryInvalid, match="“registry” part should be an object.*a list"):
+    with pytest.raises(RegistryInvalid, match=r"“registry” part should be an object.*a list"):
         parse_registry(data)
 
 
@@ -106,7 +108,7 @@ def test_an_unknown_format_says_what_we_read() -> None:
 
 
 def test_a_file_that_is_not_the_chosen_format_names_it() -> None:
-    with pytest.raises(RegistryInvalid, match="This is not a LearnCard registry.json"):
+    with pytest.raises(RegistryInvalid, match=r"This is not a LearnCard registry\.json"):
         parse_registry(b"[1, 2]", format=IssuerRegistry.Format.LEARNCARD)
 
 
@@ -145,4 +147,3 @@ def test_issuer_ids() -> None:
     assert not is_issuer_id("https://user@example.org/issuer")
     assert not is_issuer_id(" https://example.org/issuer")
     assert not is_issuer_id("did:web:example.org#key-1")
-

@@ -62,14 +62,14 @@ def test_adding_a_file_keeps_its_name(people: Any) -> None:
 
 
 def test_an_unreachable_url_adds_nothing(fake_web: FakeWeb) -> None:
-    with pytest.raises(RegistryError, match="Could not fetch https://gone.test/registry.json"):
+    with pytest.raises(RegistryError, match=r"Could not fetch https://gone\.test/registry\.json"):
         registry_add_url(name="Gone", url="https://gone.test/registry.json", added_by=None)
     assert not IssuerRegistry.objects.exists()
 
 
 def test_a_url_that_answers_404_adds_nothing(fake_web: FakeWeb) -> None:
     fake_web.add_host("registry.test")
-    with pytest.raises(RegistryError, match="registry.test answered 404"):
+    with pytest.raises(RegistryError, match=r"registry\.test answered 404"):
         registry_add_url(name="Missing", url=DCC_URL, added_by=None)
     assert not IssuerRegistry.objects.exists()
 
