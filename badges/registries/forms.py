@@ -41,7 +41,10 @@ class RegistryAddForm(forms.Form):
         label=_("Or upload a registry file"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
-        help_text=_("A registry.json file. It stays as uploaded until you replace it."),
+        help_text=_(
+            "A registry.json file. It is not updated on its own: to change it, delete it "
+            "and upload the new copy."
+        ),
     )
     format = forms.ChoiceField(
         label=_("Format"),
