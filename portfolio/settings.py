@@ -148,10 +148,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 3600
 # Every badge is checked again on this schedule (run `celery -A portfolio beat` once).
 BADGE_REVERIFY_EVERY_HOURS = float(os.environ.get("BADGE_REVERIFY_EVERY_HOURS", "24"))
+# Issuer registries fetched from a web address are fetched again on this schedule.
+REGISTRY_REFRESH_EVERY_HOURS = float(os.environ.get("REGISTRY_REFRESH_EVERY_HOURS", "6"))
 CELERY_BEAT_SCHEDULE = {
     "badges-reverify-all": {
         "task": "badges.tasks.badges_reverify_all_task",
         "schedule": timedelta(hours=BADGE_REVERIFY_EVERY_HOURS),
+    },
+    "badges-registries-refresh-all": {
+        "task": "badges.registries.tasks.registries_refresh_all_task",
+        "schedule": timedelta(hours=REGISTRY_REFRESH_EVERY_HOURS),
     },
 }
 
