@@ -159,7 +159,9 @@ def _found_key(outcome: Outcome, method: str) -> None:
 def _check_status(credential: dict[str, Any], outcome: Outcome) -> None:
     entries = [e for e in as_list(credential.get("credentialStatus")) if isinstance(e, dict)]
     if not entries:
-        outcome.not_applicable("revocation", _("The issuer publishes no revocation status for it."))
+        outcome.not_applicable(
+            "revocation", _("The issuer publishes no revocation status for it.")
+        )
         return
     for entry in entries:
         kind = types_of(entry)
