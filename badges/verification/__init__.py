@@ -9,11 +9,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from badges import jose
+from badges.legacy import legacy_version
 from badges.outcome import BadgeRejected, Check, Outcome
 from badges.parsing import Facts, loads_object, types_of, version_of
-from badges.verification.fetching import Fetched, fetch_json
+from badges.verification.fetching import Fetched, fetch_json, unreachable
 from badges.verification.legacy import upgrade_if_legacy
-from badges.verification.ob2 import verify_ob2
+from badges.verification.ob2 import revoked_by_issuer, verify_ob2
 from badges.verification.ob3 import verify_ob3
 
 __all__ = ["BadgeRejected", "Check", "Outcome", "check_payload", "payload_kind"]
@@ -49,14 +50,17 @@ def check_payload(payload: str, *, emails: list[str], now: datetime) -> tuple[Ou
     if kind == "url":
         got = fetch_json(text, what=_("the badge"))
         if got.ok is None:
-            raise BadgeRejected(got.message + " " + _("Try again later."), unreachable=True)
+            raise unreachable(got)
         if got.response is not None and got.response.status == 410:
-            raise BadgeRejected(_("The issuer says this badge has been revoked."), revoked=True)
+            raise revoked_by_issuer(_body(got))
         if not got.ok or not isinstance(got.data, dict):
-            raise BadgeRejected(got.message)
+            raise BadgeRejected(got.message or _("The address does not answer with a badge."))
+        if got.data.get("revoked") is True:
+            raise revoked_by_issuer(got.data)
         document = got.data
     else:
         document = loads_object(text)
+    legacy = legacy_version(document) is not None
     document = upgrade_if_legacy(document, hosted_url=text if kind == "url" else "")
     version = version_of(document)
     if version == "3.0":
@@ -71,7 +75,16 @@ def check_payload(payload: str, *, emails: list[str], now: datetime) -> tuple[Ou
             )
         )
     fetched_from = got.response.url if kind == "url" and got.response is not None else ""
-    return verify_ob2(assertion=document, emails=emails, now=now, fetched_from=fetched_from)
+    return verify_ob2(
+        assertion=document, emails=emails, now=now, fetched_from=fetched_from, legacy=legacy
+    )
+
+
+def _body(got: Fetched) -> Any:
+    try:
+        return got.response.json() if got.response is not None else None
+    except ValueError:
+        return None
 
 
 def _check_token(token: str, *, emails: list[str], now: datetime) -> tuple[Outcome, Facts]:
@@ -79,10 +92,11 @@ def _check_token(token: str, *, emails: list[str], now: datetime) -> tuple[Outco
         payload = jose.jws_payload_unverified(token)
     except jose.JoseError as error:
         raise BadgeRejected(str(error)) from None
+    legacy = legacy_version(payload) is not None
     payload = upgrade_if_legacy(payload)
     credential: Any = payload.get("vc") if isinstance(payload.get("vc"), dict) else payload
     if "VerifiableCredential" in types_of(credential):
         version_of(credential)  # an OB 3.0 credential, or rejected
         return verify_ob3(credential=credential, jwt=token, emails=emails, now=now)
     version_of(payload)
-    return verify_ob2(assertion=payload, jws=token, emails=emails, now=now)
+    return verify_ob2(assertion=payload, jws=token, emails=emails, now=now, legacy=legacy)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 
+from badges.outcome import BadgeRejected
 from core.fetch import FetchError, FetchFailed, FetchResponse, fetch
 
 
@@ -22,6 +23,12 @@ class Fetched:
     data: Any = None
     ok: bool | None = True  # None: could not fetch now; False: refused or a bad answer
     message: str = ""
+    error: str = ""  # when it could not be fetched now: why, in plain words
+
+    @property
+    def secure(self) -> bool:
+        """The answer came over https (redirects included: core.fetch refuses a downgrade)."""
+        return self.response is not None and self.response.url.startswith("https://")
 
 
 _log: ContextVar[list[dict[str, Any]] | None] = ContextVar("badge_fetch_log", default=None)
@@ -62,6 +69,28 @@ def fetch_json(url: str, *, what: str) -> Fetched:
     return got
 
 
+def fetch_node(url: str, *, what: str, text: bool = False) -> Fetched:
+    """A badge object (badge class, issuer profile, key) at its id. An http id is asked
+    for over https first, and over http only when https gives no good answer: what comes
+    over plain http may have been rewritten on the way, so it cannot identify an issuer
+    (`Fetched.secure`). Stricter than 1EdTech's validator, which fetches ids as written."""
+    get = fetch_text if text else fetch_json
+    if url.startswith("http://"):
+        got = get("https://" + url[len("http://") :], what=what)
+        if got.ok:
+            return got
+    return get(url, what=what)
+
+
+def unreachable(got: Fetched) -> BadgeRejected:
+    """The issuer could not be reached now: nothing it states can be checked."""
+    return BadgeRejected(
+        _("Could not reach the issuer to check this badge: %(error)s Try again later.")
+        % {"error": got.error or got.message},
+        unreachable=True,
+    )
+
+
 def fetch_text(url: str, *, what: str) -> Fetched:
     """GET a small text document (a key as JSON or PEM); `data` is the decoded text."""
     got = _get(url, what=what, accept="application/json, application/x-pem-file, text/plain")
@@ -76,8 +105,8 @@ def _get(url: str, *, what: str, accept: str) -> Fetched:
         response = fetch(url, accept=accept)
     except FetchFailed as error:
         _note(url, None, str(error))
-        return Fetched(ok=None, message=_("Could not reach %(what)s: %(error)s") % {
-            "what": what, "error": error})  # fmt: skip
+        return Fetched(ok=None, error=str(error), message=_(
+            "Could not reach %(what)s: %(error)s") % {"what": what, "error": error})  # fmt: skip
     except FetchError as error:
         _note(url, None, str(error))
         return Fetched(ok=False, message=_("Refused to fetch %(what)s: %(error)s") % {

@@ -5,7 +5,7 @@ from typing import Any
 
 from badges.legacy import LegacyBadgeError, legacy_links, legacy_version, upgrade_assertion
 from badges.outcome import BadgeRejected
-from badges.verification.fetching import fetch_json
+from badges.verification.fetching import fetch_json, unreachable
 
 
 def upgrade_if_legacy(document: dict[str, Any], *, hosted_url: str = "") -> dict[str, Any]:
@@ -30,5 +30,5 @@ def upgrade_if_legacy(document: dict[str, Any], *, hosted_url: str = "") -> dict
 def _fetch(url: str) -> dict[str, Any] | None:
     got = fetch_json(url, what=url)
     if got.ok is None:
-        raise BadgeRejected(got.message, unreachable=True)
+        raise unreachable(got)
     return got.data if got.ok and isinstance(got.data, dict) else None

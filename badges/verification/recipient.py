@@ -9,18 +9,28 @@ from django.utils.translation import gettext as _
 
 from badges.parsing import as_list
 
-# sha1 and md5 only for Open Badges 0.5 and 1.x, whose schemas allow them.
 _HASHES = {"sha256": hashlib.sha256, "sha1": hashlib.sha1, "md5": hashlib.md5}
+# The hashes each version allows: Open Badges 2.0 (IdentityObject) and 3.0 (IdentityHash)
+# name sha256 and md5 only; sha1 is kept for 0.5 and 1.x badges, as found in the wild.
+ALGORITHMS = {
+    "legacy": {"sha256", "sha1", "md5"},
+    "2.0": {"sha256", "md5"},
+    "3.0": {"sha256", "md5"},
+}
 
 
-def identity_matches(identity: str, *, hashed: bool, salt: str, emails: Iterable[str]) -> bool:
+def identity_matches(
+    identity: str, *, hashed: bool, salt: str, emails: Iterable[str], version: str
+) -> bool:
     """OB identity rules: plain is compared case-insensitively; hashed is
-    'algorithm$hex' of (address + salt), the hex compared case-insensitively."""
+    'algorithm$hex' of (address + salt), the hex compared case-insensitively, with an
+    algorithm `version` ("legacy", "2.0" or "3.0") allows."""
     identity = identity.strip()
     if not hashed:
         return any(identity.lower() == e.lower() for e in emails)
     algorithm, _sep, digest = identity.partition("$")
-    hasher = _HASHES.get(algorithm.lower())
+    allowed = ALGORITHMS[version]
+    hasher = _HASHES.get(algorithm.lower()) if algorithm.lower() in allowed else None
     if hasher is None or not digest:
         return False
     for email in emails:
@@ -31,7 +41,10 @@ def identity_matches(identity: str, *, hashed: bool, salt: str, emails: Iterable
     return False
 
 
-def ob2_recipient(assertion: dict[str, Any], emails: list[str]) -> tuple[bool | None, str]:
+def ob2_recipient(
+    assertion: dict[str, Any], emails: list[str], *, legacy: bool = False
+) -> tuple[bool | None, str]:
+    """`legacy` for a badge upgraded from 0.5 or 1.x, whose hashes may be sha1."""
     recipient = assertion.get("recipient")
     if not isinstance(recipient, dict) or not recipient.get("identity"):
         return False, _("The badge does not say who earned it.")
@@ -45,6 +58,7 @@ def ob2_recipient(assertion: dict[str, Any], emails: list[str]) -> tuple[bool | 
         hashed=bool(recipient.get("hashed")),
         salt=str(recipient.get("salt") or ""),
         emails=emails,
+        version="legacy" if legacy else "2.0",
     )
     return _verdict(matched)
 
@@ -73,6 +87,7 @@ def ob3_recipient(credential: dict[str, Any], emails: list[str]) -> tuple[bool |
             hashed=bool(i.get("hashed")),
             salt=str(i.get("salt") or ""),
             emails=emails,
+            version="3.0",
         )
         for i in email_identities
     )

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -58,6 +58,17 @@ def fetch(url: str, *, accept: str = DEFAULT_ACCEPT, max_bytes: int | None = Non
             if isinstance(answer, FetchResponse):
                 return answer
             current = urldefrag(urljoin(target.url, answer)).url
+            if target.scheme == "https" and urlsplit(current).scheme.lower() == "http":
+                # What came over https must not be swapped, on the way, for something
+                # anyone between us and the server could have written.
+                raise FetchRefused(
+                    _(
+                        "The issuer's server redirected a secure (https) address to an "
+                        "insecure one, so it was not followed."
+                    ),
+                    url=url,
+                    detail=f"redirect from {target.url} to {current}",
+                )
         raise FetchRefused(
             _("The issuer's server sent us round too many redirects."),
             url=url,
