@@ -258,3 +258,19 @@ def test_a_withdrawn_1edtech_revocation_is_not_a_revocation(fake_web: FakeWeb) -
     withdrawn = [{"id": signed["id"], "revoked": False}]
     fake_web.add(LIST_URL, {"id": LIST_URL, "revokedCredential": withdrawn})
     assert only(check(signed), "revocation").ok is True
+
+
+def test_a_1edtech_revocation_list_that_claims_to_be_a_credential_must_be_signed(
+    fake_web: FakeWeb,
+) -> None:
+    entry = {"id": LIST_URL, "type": "1EdTechRevocationList"}
+    vc = credential(issuer="did:key:x", credentialStatus=entry)
+    vc["@context"] = [*vc["@context"], "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"]
+    signed = sign_did_key(vc)
+    fake_web.add(LIST_URL, {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                            "id": LIST_URL, "type": ["VerifiableCredential"],
+                            "issuer": signed["issuer"]["id"],
+                            "credentialSubject": {"revokedCredentials": []}})  # fmt: skip
+    outcome = check(signed)
+    assert only(outcome, "revocation").ok is False
+    assert "fails its own signature check" in only(outcome, "revocation").message

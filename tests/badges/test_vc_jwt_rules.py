@@ -187,3 +187,28 @@ def test_the_vc_jose_cose_type_is_accepted(fake_web: FakeWeb) -> None:
     headers = {"kid": KID, "typ": "vc+jwt", "cty": "vc"}
     outcome = check(token_for(credential(issuer=ISSUER), rsa_key(), "RS256", headers))
     assert outcome.status == Status.VERIFIED, outcome.checks
+
+
+@pytest.mark.parametrize(("revoked", "status"), [({7}, Status.REVOKED), (set(), Status.VERIFIED)])
+def test_a_status_list_served_as_a_vc_jwt_by_the_issuer_is_believed(
+    fake_web: FakeWeb, revoked: set[int], status: str
+) -> None:
+    from tests.badges.issuers import bitstring
+
+    list_url = "https://issuer.test/status/3"
+    fake_web.add(KID, public_jwk(rsa_key()))
+    status_list = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"], "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": ISSUER, "validFrom": "2026-01-10T09:00:00Z",
+        "credentialSubject": {"type": "BitstringStatusList", "statusPurpose": "revocation",
+                              "encodedList": bitstring(revoked, size=131072)},
+    }  # fmt: skip
+    list_token = jwt.encode({**status_list, "iss": ISSUER}, rsa_key(), algorithm="RS256",
+                            headers={"kid": KID})  # fmt: skip
+    fake_web.add(list_url, list_token, content_type="application/vc+jwt")
+    entry = {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+             "statusListIndex": "7", "statusListCredential": list_url}  # fmt: skip
+    vc = credential(issuer=ISSUER, credentialStatus=entry)
+    outcome = check(token_for(vc, rsa_key(), "RS256", {"kid": KID}))
+    assert outcome.status == status, outcome.checks
