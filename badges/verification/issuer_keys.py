@@ -70,6 +70,12 @@ def key_for_method(method: str, *, issuer_id: str) -> FoundKey:
         return FoundKey(proofs.resolve_did_key(method), method, "did:key")
     if document_id != issuer_id:
         raise ProofError(_("The signing key is published outside the issuer's profile."))
+    if method.startswith("did:") and not method.startswith(DID_WEB):
+        # The validator's resolver (SimpleDidResolver) knows did:key and did:web only.
+        raise ProofError(
+            _("The issuer's key cannot be looked up: %(did)s is not a did:key or did:web.")
+            % {"did": document_id}
+        )
     if method.startswith(DID_WEB):
         try:
             doc, url = did_web_document(document_id)

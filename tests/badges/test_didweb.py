@@ -134,3 +134,11 @@ def test_a_did_web_domain_that_does_not_answer_is_not_verifiable_now(
     fake_web.add_slow(DOCUMENT, 5)
     outcome = check(json.dumps(signed_by(DID, Ed25519PrivateKey.generate())))
     assert outcome.status == Status.UNVERIFIABLE
+
+
+def test_an_issuer_of_another_did_method_cannot_be_checked_here(fake_web: FakeWeb) -> None:
+    did = "did:example:issuer"
+    outcome = check(json.dumps(signed_by(did, Ed25519PrivateKey.generate())))
+    assert outcome.status == Status.FAILED
+    assert "is not a did:key or did:web" in signature_message(outcome)
+    assert fake_web.requests == []
