@@ -149,6 +149,32 @@ def public_key_from_pem(pem: str) -> PublicKey:
 HeaderPayloadKeyResolver = Callable[[dict[str, Any], dict[str, Any]], Any]
 
 _VCDM2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+# OB 3.0 (Create the JOSE Header): typ "If present, MUST be set to JWT". The spec defers to
+# VC-JOSE-COSE for the revision in progress, whose media types are vc+jwt (vc+ld+jwt in
+# its drafts); those are accepted too. RFC 7515 compares them without case and lets the
+# "application/" prefix be left out. cty is not an OB 3.0 header: only a credential
+# content type is accepted (a cty of JWT would mean a nested token).
+_VC_JWT_TYPES = frozenset({"jwt", "vc+jwt", "vc+ld+jwt"})
+_VC_JWT_CONTENT_TYPES = frozenset({"vc", "vc+ld+json", "vc+json"})
+
+
+def _media_type(value: Any) -> str:
+    return str(value).strip().lower().removeprefix("application/")
+
+
+def check_vc_jwt_header(header: dict[str, Any]) -> None:
+    """The JOSE header rules of OB 3.0 that a token can break before its key is looked up."""
+    alg = header.get("alg")
+    if alg not in VC_JWT_ALGORITHMS:
+        raise JoseError(
+            f"The token is signed with {alg!r}; only {', '.join(VC_JWT_ALGORITHMS)} are accepted."
+        )
+    if "typ" in header and _media_type(header["typ"]) not in _VC_JWT_TYPES:
+        raise JoseError(f"The token's type (typ {header['typ']!r}) is not a JWT.")
+    if "cty" in header and _media_type(header["cty"]) not in _VC_JWT_CONTENT_TYPES:
+        raise JoseError(f"The token's content type (cty {header['cty']!r}) is not a credential.")
+    if "crit" in header:  # RFC 7515 4.1.11: extensions we do not understand must be refused
+        raise JoseError("The token requires header extensions (crit) that cannot be checked here.")
 
 
 def _numeric_date(payload: dict[str, Any], claim: str) -> float | None:
@@ -228,11 +254,7 @@ def verify_vc_jwt(token: str, *, resolve_key: HeaderPayloadKeyResolver) -> dict[
     it raises propagates unchanged. Raises JoseError for a refused algorithm, a bad
     signature, or claims that contradict the credential.
     """
-    alg = jws_header(token).get("alg")
-    if alg not in VC_JWT_ALGORITHMS:
-        raise JoseError(
-            f"The token is signed with {alg!r}; only {', '.join(VC_JWT_ALGORITHMS)} are accepted."
-        )
+    check_vc_jwt_header(jws_header(token))
     # Exceptions from resolve_key pass through unchanged, for the caller to interpret.
     key = resolve_key(jws_header(token), jws_payload_unverified(token))
     payload = verify_jws(token, key=key, algorithms=VC_JWT_ALGORITHMS)

@@ -33,15 +33,17 @@ from badges.didkey import (
     public_key_from_multikey,
     split_did_key_url,
 )
+from badges.jose import JoseError, PublicKey, public_key_from_jwk
 from badges.jsonld import CanonizeError, canonize
 
-KeyResolver = Callable[[str], Ed25519PublicKey]
+KeyResolver = Callable[[str], Any]
 
 DATA_INTEGRITY_PROOF = "DataIntegrityProof"
 EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
 ED25519_SIGNATURE_2020 = "Ed25519Signature2020"
 ASSERTION_METHOD = "assertionMethod"
 KEY_TYPES = frozenset({"Multikey", "Ed25519VerificationKey2020"})
+JWK_KEY_TYPES = frozenset({"JsonWebKey2020", "JsonWebKey", "Multikey"})
 
 SIGNATURE_MISMATCH = (
     "The signature does not match the credential: it was changed after signing, "
@@ -65,7 +67,7 @@ def _parse_datetime(value: Any, what: str) -> datetime:
     raise ProofError(f"The proof's {what} date {value!r} is not a date and time with a zone.")
 
 
-def _proofs_of(credential: dict[str, Any]) -> list[dict[str, Any]]:
+def proofs_of(credential: dict[str, Any]) -> list[dict[str, Any]]:
     proof = credential.get("proof")
     if proof is None or proof == []:
         raise ProofError("The credential has no embedded proof (signature).")
@@ -144,24 +146,31 @@ def verify_data_integrity(credential: dict[str, Any], *, resolve_key: KeyResolve
     `resolve_key` propagate unchanged (verification then has not succeeded either). Each
     proof of a proof set signs the credential without any proof.
     """
-    verified = []
-    for proof in _proofs_of(credential):
-        _check_proof_options(proof)
-        proof_value = proof.get("proofValue")
-        if not isinstance(proof_value, str):
-            raise ProofError("The proof has no signature value.")
-        try:
-            signature = multibase_decode(proof_value)
-        except DidKeyError as error:
-            raise ProofError("The proof's signature value is not readable.") from error
-        verification_method = proof["verificationMethod"]
-        key = _resolve(resolve_key, verification_method)
-        try:
-            key.verify(signature, _hash_data(credential, proof))
-        except InvalidSignature:
-            raise ProofError(SIGNATURE_MISMATCH) from None
-        verified.append(verification_method)
-    return verified
+    return [
+        verify_proof(credential, proof, resolve_key=resolve_key) for proof in proofs_of(credential)
+    ]
+
+
+def verify_proof(
+    credential: dict[str, Any], proof: dict[str, Any], *, resolve_key: KeyResolver
+) -> str:
+    """Check one proof of `credential` (one of `proofs_of(credential)`); return its
+    verificationMethod. Raises as verify_data_integrity does."""
+    _check_proof_options(proof)
+    proof_value = proof.get("proofValue")
+    if not isinstance(proof_value, str):
+        raise ProofError("The proof has no signature value.")
+    try:
+        signature = multibase_decode(proof_value)
+    except DidKeyError as error:
+        raise ProofError("The proof's signature value is not readable.") from error
+    verification_method = proof["verificationMethod"]
+    key = _resolve(resolve_key, verification_method)
+    try:
+        key.verify(signature, _hash_data(credential, proof))
+    except InvalidSignature:
+        raise ProofError(SIGNATURE_MISMATCH) from None
+    return str(verification_method)
 
 
 def sign_data_integrity(
@@ -232,13 +241,27 @@ def _is_assertion_method(doc: dict[str, Any], document_id: str, method_id: str) 
 def key_from_controller_document(
     doc: dict[str, Any], verification_method: str, *, expected_controller: str
 ) -> Ed25519PublicKey:
-    """The Ed25519 key that the issuer's controller document lists for `verification_method`.
+    """The Ed25519 key that the issuer's controller document lists for `verification_method`
+    (see `public_key_from_controller_document`), for Data Integrity proofs."""
+    key = public_key_from_controller_document(
+        doc, verification_method, expected_controller=expected_controller
+    )
+    if not isinstance(key, Ed25519PublicKey):
+        raise ProofError(f"The key {verification_method} is not an Ed25519 key.")
+    return key
+
+
+def public_key_from_controller_document(
+    doc: dict[str, Any], verification_method: str, *, expected_controller: str
+) -> PublicKey:
+    """The public key that the issuer's controller document lists for `verification_method`.
 
     `doc` is the parsed document at the issuer's id (fetched by the caller). It must be the
     issuer's own (`id` == expected_controller == the method URL without its fragment), list
-    the method (exact id, or a `#fragment` relative to the document) as Multikey or
-    Ed25519VerificationKey2020 with `publicKeyMultibase` and that `controller`, and name it
-    under `assertionMethod`. The fragment text itself is never read as a key.
+    the method (exact id, or a `#fragment` relative to the document) with that
+    `controller`, as Multikey or Ed25519VerificationKey2020 with `publicKeyMultibase`, or
+    as JsonWebKey(2020) with a public `publicKeyJwk`, and name it under `assertionMethod`.
+    The fragment text itself is never read as a key.
     """
     not_listed = f"The issuer's key document does not list the key {verification_method}."
     document_id = doc.get("id") if isinstance(doc, dict) else None
@@ -252,15 +275,40 @@ def key_from_controller_document(
     if any(match != matches[0] for match in matches[1:]):
         raise ProofError(f"The issuer's key document lists {verification_method} twice.")
     method = matches[0]
-    if method.get("type") not in KEY_TYPES or not isinstance(method.get("publicKeyMultibase"), str):
-        raise ProofError(f"The key {verification_method} is not an Ed25519 key.")
     if method.get("controller") != expected_controller:
         raise ProofError(f"The key {verification_method} is controlled by someone else.")
     if "revoked" in method:
         raise ProofError(f"The issuer has revoked the key {verification_method}.")
     if not _is_assertion_method(doc, document_id, verification_method):
         raise ProofError(f"The issuer has not authorised {verification_method} for credentials.")
+    return _method_key(method, verification_method)
+
+
+def _method_key(method: dict[str, Any], verification_method: str) -> PublicKey:
+    kind = method.get("type")
+    if kind in KEY_TYPES and isinstance(method.get("publicKeyMultibase"), str):
+        try:
+            return public_key_from_multikey(method["publicKeyMultibase"])
+        except DidKeyError as error:
+            raise ProofError(
+                f"The key {verification_method} is not a usable Ed25519 key."
+            ) from error
+    jwk = method.get("publicKeyJwk")
+    if kind in JWK_KEY_TYPES and isinstance(jwk, dict):
+        return public_key_from_published_jwk(jwk, verification_method)
+    raise ProofError(f"The key {verification_method} is not an Ed25519 key.")
+
+
+def public_key_from_published_jwk(jwk: dict[str, Any], where: str) -> PublicKey:
+    """A key an issuer publishes as a JWK. OB 3.0 (JOSE header, kid and jwk): "The JWK
+    MUST never contain d"; a published private key lets anyone sign, so it is refused."""
+    if not isinstance(jwk, dict):
+        raise ProofError(f"The key {where} is not a JSON Web Key.")
+    if "d" in jwk:
+        raise ProofError(
+            f"The key {where} is published with its private part, so anyone could sign with it."
+        )
     try:
-        return public_key_from_multikey(method["publicKeyMultibase"])
-    except DidKeyError as error:
-        raise ProofError(f"The key {verification_method} is not a usable Ed25519 key.") from error
+        return public_key_from_jwk(jwk)
+    except JoseError as error:
+        raise ProofError(f"The key {where}: {error}") from error

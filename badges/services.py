@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from badges.models import Badge, Status, Verification
 from badges.outcome import BadgeRejected, Outcome, Result
-from badges.parsing import Facts, clr_credentials, fingerprint
+from badges.parsing import Facts, fingerprint
 from badges.registries.matching import registry_match
 from badges.report import report_for
 from badges.verification import check_payload
+from badges.verification.clr import clr_in_payload, clr_verified_credentials
 from badges.verification.fetching import fetch_bytes, recording
 from core.models import Visibility
 from core.storage import files_delete_on_commit, files_removed_on_error
@@ -65,23 +66,25 @@ class ImportReport:
 def badges_import(
     *, owner: Any, payload: str, source: str, image: bytes = b"", **options: Any
 ) -> ImportReport:
-    """Import one badge, or each credential of a CLR 2.0 (each checked on its own).
+    """Import one badge, or each credential of a CLR 2.0 (each checked on its own, once
+    the CLR's own proof, status and dates hold).
 
     Raises BadgeRejected when nothing could be imported, with every reason."""
     report = ImportReport()
-    inner = clr_credentials(_json_or_empty(payload))
-    if inner is None:
+    clr = clr_in_payload(payload)
+    if clr is None:
         report.imported.append(
             badge_import(owner=owner, payload=payload, source=source, image=image, **options)
         )
         return report
+    document, token = clr
+    inner = clr_verified_credentials(document=document, token=token, now=timezone.now())
     if not inner:
         raise BadgeRejected(_("This learner record (CLR) contains no credentials."))
-    for credential in inner:
-        name = str(credential.get("name") or _("a credential"))
+    for name, credential in inner:
         try:
             report.imported.append(
-                badge_import(owner=owner, payload=json.dumps(credential), source=source, **options)
+                badge_import(owner=owner, payload=credential, source=source, **options)
             )
         except BadgeRejected as rejected:
             report.refused.append((name, str(rejected)))

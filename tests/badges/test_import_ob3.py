@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from badges.baking import bake_png
-from badges.didkey import multikey_from_public_key
-from badges.models import Badge, Status
+from badges.didkey import did_key_verification_method, multikey_from_public_key
+from badges.models import Badge, Identity, Status
+from badges.proofs import sign_data_integrity
 from tests import filemakers as make
 from tests.badges.issuers import (
     ISSUER,
@@ -29,6 +30,7 @@ from tests.badges.issuers import (
     serve_ob3_issuer,
     sign_did_key,
     sign_hosted_key,
+    sign_trusted,
     text,
 )
 from tests.badges.keys import sign_jwt
@@ -57,7 +59,12 @@ def test_the_fixture_credentials_verify(
         response = import_badge(earner_client, image=upload)
     assert response.status_code == 302, response.content.decode()[-2000:]
     badge = only_badge()
-    assert badge.status == Status.VERIFIED, badge.checks
+    # Intact, and its issuer identified by the domain that publishes its key. Its earner is
+    # named by a DID, not an email address, so it is "valid · earner not confirmed".
+    others = [c["result"] for c in badge.checks if c["key"] != "recipient"]
+    assert set(others) <= {"passed", "not_applicable"} and "passed" in others, badge.checks
+    assert badge.issuer_identity == Identity.DOMAIN and badge.issuer_domain == "example.com"
+    assert badge.status == Status.UNCONFIRMED
     assert badge.spec_version == "3.0" and badge.name == "Teamwork"
     assert ISSUER in fake_web.requests  # the key came from the issuer, not the URL fragment
 
@@ -128,19 +135,20 @@ def test_the_complete_fixture_shows_its_fields_and_reports_status_as_not_checkab
     assert "Credit, as stated by the issuer" in page or not badge.details["credit"]
 
 
-def test_a_did_key_credential_verifies_with_no_network(
+def test_a_did_key_credential_is_intact_with_no_network_but_its_issuer_unidentified(
     earner_client: Client, fake_web: FakeWeb
 ) -> None:
     signed = sign_did_key(credential(issuer="did:key:placeholder"))
     import_badge(earner_client, text=json.dumps(signed))
     badge = only_badge()
-    assert badge.status == Status.VERIFIED, badge.checks
+    assert badge.status == Status.UNIDENTIFIED, badge.checks  # anyone can make a did:key
+    assert badge.issuer_identity == Identity.NOT_IDENTIFIED
     assert badge.details["credit"]["creditsAvailable"] == 5
     assert fake_web.requests == []
 
 
 def test_a_baked_png_of_a_generated_credential_verifies(earner_client: Client, db: None) -> None:
-    signed = sign_did_key(credential(issuer="did:key:placeholder"))
+    signed = sign_trusted(credential(issuer="did:key:placeholder"))
     image = bake_png(make.png(), json.dumps(signed), keyword="openbadgecredential")
     import_badge(earner_client, image=SimpleUploadedFile("b.png", image))
     assert only_badge().status == Status.VERIFIED
@@ -196,14 +204,18 @@ def test_a_bitstring_status_list_entry_is_checked(
         "statusPurpose": "revocation", "statusListIndex": "94567",
         "statusListCredential": list_url,
     }  # fmt: skip
-    fake_web.add(list_url, {
+    key = Ed25519PrivateKey.generate()
+    signed = sign_did_key(credential(issuer="did:key:x", credentialStatus=status_entry), key)
+    issuer = signed["issuer"]["id"]
+    fake_web.add(list_url, sign_data_integrity({
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": list_url, "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer, "validFrom": "2026-01-10T09:00:00Z",
         "credentialSubject": {"id": f"{list_url}#list", "type": "BitstringStatusList",
                               "statusPurpose": "revocation",
                               "encodedList": bitstring({94567} if revoked else {3}, size=131072)},
-    })  # fmt: skip
-    signed = sign_did_key(credential(issuer="did:key:x", credentialStatus=status_entry))
+    }, private_key=key, verification_method=did_key_verification_method(issuer),
+       created="2026-01-10T09:00:00Z"))  # fmt: skip
     response = import_badge(earner_client, text=json.dumps(signed))
     assert response.status_code == status
     if revoked:
@@ -255,15 +267,16 @@ def test_a_clr_imports_each_credential_it_contains(earner_client: Client, db: No
     forged["credentialSubject"]["achievement"]["name"] = "Changed after signing"
     clr = {
         "@context": ["https://www.w3.org/ns/credentials/v2",
-                     "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"],
+                     "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+                     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
         "type": ["VerifiableCredential", "ClrCredential"],
         "issuer": {"id": "did:key:x", "type": ["Profile"], "name": "Registry"},
         "validFrom": "2026-01-10T09:00:00Z",
         "name": "Transcript",
-        "credentialSubject": {"type": ["ClrSubject"],
+        "credentialSubject": {"type": ["ClrSubject"], "id": "did:example:learner",
                               "verifiableCredential": [good, other, forged]},
     }  # fmt: skip
-    response = import_badge(earner_client, text=json.dumps(clr))
+    response = import_badge(earner_client, text=json.dumps(sign_did_key(clr)))
     assert response.status_code == 302
     assert sorted(Badge.objects.values_list("name", flat=True)) == ["Python programming", "SQL"]
     page = earner_client.get(response["Location"]).content.decode()

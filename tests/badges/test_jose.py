@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -284,3 +285,18 @@ def test_key_lookup_is_not_consulted_for_a_refused_algorithm() -> None:
     token = unsigned_token({"alg": "HS512"}, vc_claims(), b"x")
     with pytest.raises(JoseError, match="'HS512'"):
         verify_vc_jwt(token, resolve_key=must_not_be_called)
+
+
+@pytest.mark.parametrize(
+    ("header", "accepted"),
+    [({"typ": "JWT"}, True), ({"typ": "application/vc+jwt"}, True), ({"typ": "vc+ld+jwt"}, True),
+     ({"typ": "dpop+jwt"}, False), ({"cty": "vc"}, True), ({"cty": "JWT"}, False),
+     ({"crit": ["exp"]}, False)],
+)  # fmt: skip
+def test_vc_jwt_header_types_are_checked(header: dict[str, Any], accepted: bool) -> None:
+    token = jwt.encode(vc_claims(), rsa_key(), algorithm="RS256", headers=header)
+    if accepted:
+        assert verify_vc_jwt(token, resolve_key=resolver_for(rsa_key()))
+    else:
+        with pytest.raises(JoseError):
+            verify_vc_jwt(token, resolve_key=resolver_for(rsa_key()))

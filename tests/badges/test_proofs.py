@@ -156,7 +156,7 @@ def test_resolver_errors_reach_the_caller_unchanged(simple: dict[str, Any]) -> N
 
 def test_resolver_must_return_an_ed25519_key(simple: dict[str, Any]) -> None:
     with pytest.raises(ProofError, match="not an Ed25519 key"):
-        verify_data_integrity(simple, resolve_key=lambda method: "z6Mk...")  # type: ignore[arg-type,return-value]
+        verify_data_integrity(simple, resolve_key=lambda method: "z6Mk...")
 
 
 @pytest.mark.parametrize(
@@ -425,3 +425,49 @@ def test_ed25519_signature_2020_proofs_verify() -> None:
     signed["issuanceDate"] = "2024-05-02T10:00:00Z"
     with pytest.raises(ProofError, match="changed after signing"):
         verify_data_integrity(signed, resolve_key=resolve_did_key)
+
+
+def jwk_document(jwk: dict[str, Any]) -> dict[str, Any]:
+    method = f"{ISSUER}#jwk-1"
+    return {
+        "id": ISSUER,
+        "verificationMethod": [
+            {"id": method, "type": "JsonWebKey2020", "controller": ISSUER, "publicKeyJwk": jwk}
+        ],
+        "assertionMethod": [method],
+    }
+
+
+def test_a_controller_document_may_list_its_key_as_a_public_jwk() -> None:
+    from badges.proofs import public_key_from_controller_document
+    from tests.badges.keys import ec_key, public_jwk
+
+    doc = jwk_document(public_jwk(ec_key()))
+    key = public_key_from_controller_document(doc, f"{ISSUER}#jwk-1", expected_controller=ISSUER)
+    assert key.public_numbers() == ec_key().public_key().public_numbers()  # type: ignore[union-attr]
+
+
+def test_a_jwk_published_with_its_private_part_is_refused() -> None:
+    from jwt.algorithms import ECAlgorithm
+
+    from badges.proofs import public_key_from_controller_document
+    from tests.badges.keys import ec_key
+
+    doc = jwk_document(ECAlgorithm.to_jwk(ec_key(), as_dict=True))
+    with pytest.raises(ProofError, match="private part"):
+        public_key_from_controller_document(doc, f"{ISSUER}#jwk-1", expected_controller=ISSUER)
+
+
+def test_a_jwk_key_cannot_check_a_data_integrity_proof(simple: dict[str, Any]) -> None:
+    from tests.badges.keys import ec_key, public_jwk
+
+    doc = jwk_document(public_jwk(ec_key()))
+    with pytest.raises(ProofError, match="not an Ed25519 key"):
+        key_from_controller_document(doc, f"{ISSUER}#jwk-1", expected_controller=ISSUER)
+
+
+def test_each_proof_of_a_set_can_be_checked_on_its_own(simple: dict[str, Any]) -> None:
+    from badges.proofs import proofs_of, verify_proof
+
+    (proof,) = proofs_of(simple)
+    assert verify_proof(simple, proof, resolve_key=fixture_resolver(simple)) == FIXTURE_METHOD
