@@ -266,6 +266,8 @@ def test_the_shared_page_prints_badge_verification_addresses_and_no_buttons(
 
     verify = reverse("share:badge", args=[world.token, world.badge.public_id])
     assert f'<span class="print-url">http://testserver{verify}</span>' in html
+    # Paper cannot download: it says which file there is instead.
+    assert re.search(r'<p class="print-only">File: risk-assessment\.pdf \([^)]+\), with', html)
     rules = _print_rules(_stylesheet(html, "showcase.css"))
     hidden = re.search(r"\n\s*([^{}]*)\{ display: none; \}", rules)
     assert hidden is not None
