@@ -4,7 +4,18 @@ Each runs a fixed number of queries whatever the number of items."""
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 
 from artefacts.models import Artefact
 from badges.models import Badge
@@ -16,10 +27,22 @@ from reflections.models import Reflection
 _TARGETS = ("artefact", "reflection", "badge")
 
 
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    """The number of rows in a queryset filtered on OuterRef, as a column. Counting in a
+    subquery keeps each count apart: two counts over joins multiply each other."""
+    # A plain COUNT function, not the Count aggregate, so no GROUP BY is added.
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
 def showcases_owned(*, owner: Any) -> QuerySet[Showcase]:
+    """The owner's showcases with how many items and links each has (one query)."""
     return (
         Showcase.objects.filter(owner=owner)
-        .annotate(item_count=Count("sections__items"), link_count=Count("links", distinct=True))
+        .annotate(
+            item_count=_count(ShowcaseItem.objects.filter(section__showcase=OuterRef("pk"))),
+            link_count=_count(ShareLink.objects.filter(showcase=OuterRef("pk"))),
+        )
         .order_by("archived_at", "-updated_at")
     )
 
@@ -48,11 +71,11 @@ def showcase_for_editor(*, owner: Any, public_id: Any) -> Showcase:
     )
 
 
-def _visible_items() -> QuerySet[ShowcaseItem]:
+def _not_private(queryset: QuerySet[ShowcaseItem]) -> QuerySet[ShowcaseItem]:
     """Items a shared view may show: anything the learner has not made private."""
     private = Visibility.PRIVATE
-    return _items(
-        ShowcaseItem.objects.exclude(artefact__visibility=private)
+    return (
+        queryset.exclude(artefact__visibility=private)
         .exclude(reflection__visibility=private)
         .exclude(badge__visibility=private)
     )
@@ -60,13 +83,17 @@ def _visible_items() -> QuerySet[ShowcaseItem]:
 
 def showcase_for_display(*, showcase: Showcase) -> Showcase:
     """What an employer sees (and what the owner previews): the given showcase with its
-    sections and non-private items loaded (two queries)."""
+    sections and non-private items loaded (two queries). Sections with nothing to show
+    (empty, or only private items) are left out: a viewer has no use for them."""
+    shown = Exists(_not_private(ShowcaseItem.objects.filter(section=OuterRef("pk"))))
     prefetch_related_objects(
         [showcase],
         Prefetch(
             "sections",
-            queryset=Section.objects.order_by("position", "pk").prefetch_related(
-                Prefetch("items", queryset=_visible_items())
+            queryset=Section.objects.filter(shown)
+            .order_by("position", "pk")
+            .prefetch_related(
+                Prefetch("items", queryset=_items(_not_private(ShowcaseItem.objects.all())))
             ),
         ),
     )

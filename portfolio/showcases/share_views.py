@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from artefacts.models import Artefact
@@ -35,7 +35,10 @@ def shared(view: View) -> View:
         except Http404:
             response = render(request, "404.html", status=404)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        # No referrer (so no token) for any other site, but our own forms keep their
+        # Origin: under "no-referrer" browsers send "Origin: null" with a same-origin
+        # POST (Fetch, "append a request Origin header"), which CSRF checks refuse.
+        response["Referrer-Policy"] = "same-origin"
         response["Cache-Control"] = "private, no-store"
         return response
 
@@ -82,7 +85,7 @@ def _passphrase_page(request: HttpRequest, link: ShareLink) -> HttpResponse:
             if ok:
                 unlocked = request.session.get(_SESSION_KEY, [])
                 request.session[_SESSION_KEY] = [*unlocked, str(link.pk)]
-                return render(request, "portfolio/passphrase_ok.html", {"next": request.path})
+                return redirect(request.path)  # a reload then shows the page, not a re-post
             form.add_error("passphrase", _("That passphrase is not right. Check it and try again."))
             status = 403
     return render(request, "portfolio/passphrase.html", {"form": form}, status=status)

@@ -261,11 +261,16 @@ def section_reorder(request: AuthenticatedRequest, public_id: str, section_id: i
     return JsonResponse({"ok": True})
 
 
+_NEW_LINK_KEY = "share-new-link"
+
+
 @learner_only
 def links(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    """The showcase's links and a form for a new one. A new link's address is kept in the
+    session for one display after the redirect, so a reload shows it no more and makes
+    nothing, and the token never appears in a URL or a log."""
     showcase = _showcase(request, public_id)
     form = ShareLinkForm(request.POST or None)
-    new_url = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         created = services.link_create(
@@ -275,15 +280,24 @@ def links(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
             passphrase=data["passphrase"],
             notify_on_first_open=data["notify_on_first_open"],
         )
-        new_url = request.build_absolute_uri(reverse("share:showcase", args=[created.token]))
-        form = ShareLinkForm()
-    status = 400 if request.method == "POST" and not new_url else 200
+        request.session[_NEW_LINK_KEY] = {
+            "showcase": str(showcase.public_id),
+            "label": created.link.label,
+            "url": request.build_absolute_uri(reverse("share:showcase", args=[created.token])),
+        }
+        return redirect("showcases:links", public_id=showcase.public_id)
+    new_link = request.session.get(_NEW_LINK_KEY)
+    if new_link and new_link["showcase"] == str(showcase.public_id):
+        del request.session[_NEW_LINK_KEY]
+    else:
+        new_link = None
     context = {
         "showcase": showcase,
         "links": selectors.links_for(showcase=showcase),
         "form": form,
-        "new_url": new_url,
+        "new_link": new_link,
     }
+    status = 400 if request.method == "POST" else 200
     return render(request, "portfolio/showcase_links.html", context, status=status)
 
 
