@@ -34,8 +34,18 @@ class Check:
 
     key: str  # structure, issuer, signature, revocation, dates, recipient
     result: str
-    message: str
+    message: str  # may hold %(name)s placeholders for `params`
     leads_to: str = Status.FAILED
+    # Facts the message refers to, stored as data and formatted when shown (dates as
+    # ISO 8601, written in the reader's own locale and time zone by the pages).
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The message in plain text, each date as its ISO 8601 day (YYYY-MM-DD)."""
+        if not self.params:
+            return self.message
+        return self.message % {name: value[:10] for name, value in self.params.items()}
 
     @property
     def ok(self) -> bool | None:
@@ -47,7 +57,16 @@ class Check:
         return None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "result": self.result, "ok": self.ok, "message": self.message}
+        stored: dict[str, Any] = {
+            "key": self.key,
+            "result": self.result,
+            "ok": self.ok,
+            "message": self.text,
+        }
+        if self.params:
+            stored["template"] = self.message
+            stored["params"] = self.params
+        return stored
 
 
 class BadgeRejected(ValueError):
@@ -123,11 +142,20 @@ class Outcome:
         else:
             self.failed(key, message)
 
-    def passed(self, key: str, message: str) -> None:
-        self.checks.append(Check(key, Result.PASSED, message))
+    def passed(self, key: str, message: str, *, params: dict[str, str] | None = None) -> None:
+        self.checks.append(Check(key, Result.PASSED, message, params=params or {}))
 
-    def failed(self, key: str, message: str, *, leads_to: str = Status.FAILED) -> None:
-        self.checks.append(Check(key, Result.FAILED, message, leads_to=leads_to))
+    def failed(
+        self,
+        key: str,
+        message: str,
+        *,
+        leads_to: str = Status.FAILED,
+        params: dict[str, str] | None = None,
+    ) -> None:
+        self.checks.append(
+            Check(key, Result.FAILED, message, leads_to=leads_to, params=params or {})
+        )
 
     def not_checked(self, key: str, message: str) -> None:
         self.checks.append(Check(key, Result.NOT_CHECKED, message))
@@ -189,4 +217,4 @@ class Outcome:
         failures = [c for c in self.checks if c.result == Result.FAILED] or [
             c for c in self.checks if c.result == Result.NOT_CHECKED
         ]
-        return " ".join(dict.fromkeys(c.message for c in failures))
+        return " ".join(dict.fromkeys(c.text for c in failures))

@@ -20,6 +20,7 @@ from badges.report import report_for
 from badges.verification import check_payload
 from badges.verification.clr import clr_in_payload, clr_verified_credentials
 from badges.verification.fetching import fetch_bytes, recording
+from badges.wording import checks_reason
 from core.models import Visibility
 from core.storage import files_delete_on_commit, files_removed_on_error
 
@@ -119,7 +120,7 @@ def badge_import(
     now = timezone.now()
     outcome, facts = badge_check(payload=payload, owner=owner, now=now)
     if outcome.status == Status.FAILED:
-        raise BadgeRejected(outcome.reason)
+        raise BadgeRejected(checks_reason([c.as_dict() for c in outcome.checks]))
     if outcome.status == Status.REVOKED:
         raise BadgeRejected(_("This badge has been revoked by its issuer, so it was not added."))
     print_ = fingerprint(outcome.document, payload)

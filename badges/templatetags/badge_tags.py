@@ -1,6 +1,8 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from badges.wording import check_message, checks_reason
+
 register = template.Library()
 
 _CREDIT_LABELS = {
@@ -18,3 +20,7 @@ _CREDIT_LABELS = {
 def credit_label(key: str) -> str:
     """A plain label for an issuer-stated credit field (OB 3.0 achievement property)."""
     return str(_CREDIT_LABELS.get(key, key))
+
+
+register.filter("check_message", check_message)
+register.filter("checks_reason", checks_reason)

@@ -91,7 +91,7 @@ def clr_verified_credentials(
     if outcome.failures:
         raise BadgeRejected(
             _("This learner record (CLR) was not imported, because it failed its checks: %(why)s")
-            % {"why": " ".join(dict.fromkeys(c.message for c in outcome.failures))}
+            % {"why": " ".join(dict.fromkeys(c.text for c in outcome.failures))}
         )
     subject = document.get("credentialSubject")
     inner = subject.get("verifiableCredential") if isinstance(subject, dict) else None

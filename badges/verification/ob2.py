@@ -254,8 +254,8 @@ def check_dates(
     elif issued > now:
         outcome.failed(
             "dates",
-            _("The badge says it was issued in the future (%(date)s).")
-            % {"date": issued.date().isoformat()},
+            _("The badge says it was issued in the future (%(date)s)."),
+            params={"date": issued.isoformat()},
         )
     elif expires is not None and expires < issued:
         # As the validator: an expiry before the issue date makes no sense.
@@ -263,8 +263,9 @@ def check_dates(
     elif expires is not None and expires <= now:
         outcome.failed(
             "dates",
-            _("Expired on %(date)s.") % {"date": expires.date().isoformat()},
+            _("Expired on %(date)s."),
             leads_to=Status.EXPIRED,
+            params={"date": expires.isoformat()},
         )
     else:
-        outcome.passed("dates", _("Issued on %(date)s.") % {"date": issued.date().isoformat()})
+        outcome.passed("dates", _("Issued on %(date)s."), params={"date": issued.isoformat()})

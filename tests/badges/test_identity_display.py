@@ -3,6 +3,7 @@ shows a badge: the learner's badge page, the employer's shared badge page, the s
 card, the formative timeline and the badge list; and the verification report."""
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -210,7 +211,11 @@ def test_an_expired_badges_date_check_is_not_passed(client: Client, learner: Use
     assert badge.status == "expired"
     dates = [c for c in badge.checks if c["key"] == "dates"]
     assert [c["result"] for c in dates] == ["failed"]
+    assert dates[0]["params"] == {"date": "2025-07-10T09:00:00+00:00"}  # a fact, not words
     client.force_login(learner)
     page = _page(client, badge.get_absolute_url())
     assert "check--failed" in page
     assert "Passed</span>\n      \n        Expired" not in page
+    # Written in the reader's locale when shown, never as the stored ISO date.
+    assert "Expired on 2025-07-10" not in page
+    assert re.search(r"Expired on (10 Jul|Jul(y|\.)? 10,) 2025", page)
