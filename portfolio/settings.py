@@ -153,6 +153,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "badges.tasks.badges_reverify_all_task",
         "schedule": timedelta(hours=BADGE_REVERIFY_EVERY_HOURS),
     },
+    # Sends the notification digests whose hour is up (at most one email an hour each).
+    "review-digest-sweep": {
+        "task": "portfolio.review.tasks.notification_digest_sweep_task",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # --- Files ----------------------------------------------------------------------------

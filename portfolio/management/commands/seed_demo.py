@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import cohort_ensure, user_ensure
+from core.links import absolute_url
 from portfolio.demo import seed_evidence, seed_showcase
 from portfolio.demo_badges import seed_badges, seed_institution_stack
 
@@ -31,8 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
         parser.add_argument(
             "--base-url",
-            default="http://127.0.0.1:8000",
-            help="Where the site is served, for the printed share link.",
+            default="",
+            help="Where the site is served, for the printed share link (default: SITE_URL).",
         )
 
     def handle(self, *args: Any, quiet: bool = False, base_url: str = "", **options: Any) -> None:
@@ -48,7 +49,11 @@ class Command(BaseCommand):
         if token:
             self.stdout.write(
                 f"Lena's showcase as an employer sees it (shown only now): "
-                f"{base_url.rstrip('/')}{reverse('share:showcase', args=[token])}"
+                + (
+                    f"{base_url.rstrip('/')}{reverse('share:showcase', args=[token])}"
+                    if base_url
+                    else absolute_url(reverse("share:showcase", args=[token]))
+                )
             )
 
     @transaction.atomic
