@@ -48,7 +48,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role.label:<18} {name:<14} {email}")
         if token:
             self.stdout.write(
-                f"Lena's showcase as an employer sees it (shown only now): "
+                "Lena's showcase as an employer sees it (shown only now): "
                 + (
                     f"{base_url.rstrip('/')}{reverse('share:showcase', args=[token])}"
                     if base_url
