@@ -74,6 +74,13 @@ def notifications_for(user: Any, limit: int = 20) -> list[Notification]:
     return list(Notification.objects.filter(recipient=user)[:limit])
 
 
+def unread_for(user: Any, limit: int = 5) -> list[Notification]:
+    """The newest unread notifications; no query when the cached count is nought."""
+    if not unread_count(user):
+        return []
+    return list(Notification.objects.filter(recipient=user, read_at__isnull=True)[:limit])
+
+
 @transaction.atomic
 def mark_read(user: Any, ids: Iterable[UUID | str] | None = None) -> int:
     """Mark the user's notifications with these public ids read, or all when `ids` is

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from io import StringIO
 
 from django.core.management import call_command
-
 from django.utils import timezone
 
 from portfolio.models import Notification
