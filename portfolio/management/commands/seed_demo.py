@@ -12,6 +12,7 @@ from accounts.services import cohort_ensure, user_ensure
 from core.links import absolute_url
 from portfolio.demo import seed_evidence, seed_showcase
 from portfolio.demo_badges import seed_badges, seed_institution_stack
+from portfolio.demo_review import seed_review
 
 DEMO_PASSWORD = "portfolio-demo-2026"  # noqa: S105 - published on purpose, local demo only
 
@@ -83,4 +84,5 @@ class Command(BaseCommand):
         badges = sum(seed_badges(learner, today=today) for learner in learners)
         seed_institution_stack()
         token = seed_showcase(people["learner1@demo.example"])
+        seed_review(tutor=people["tutor@demo.example"], learners=learners, today=today)
         return created, evidence, badges, token
