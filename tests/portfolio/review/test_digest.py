@@ -46,6 +46,7 @@ def test_news_of_three_kinds_within_seconds_makes_one_email_then_one_an_hour_lat
     [first] = mailoutbox
     assert "Good start" in first.body and "Add sources" not in first.body
     sent_at = Notification.objects.exclude(emailed_at=None).get().emailed_at
+    assert sent_at is not None
 
     # Inside the hour the sweep gathers, and sends nothing.
     with django_capture_on_commit_callbacks(execute=True):
