@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The public base address of the site: every link in an email and every absolute link.
+SITE_URL ?= http://$(HOST):$(PORT)
+export SITE_URL
 
 .PHONY: run test lint worker bench install lock migrate seed clean
 
@@ -27,11 +30,15 @@ migrate: install var
 	@echo "Database ready: var/db.sqlite3 (or DATABASE_URL)"
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
+	$(BIN)/python manage.py seed_demo
 
+# Beside the web server, a sweep sends the notification digests that are due (Celery beat
+# does it when a broker is set); it stops with the server.
 run: seed
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on $(SITE_URL)/  (Ctrl+C stops it)"
+	@$(BIN)/python manage.py send_digests --every 60 & sweep=$$!; \
+		trap 'kill $$sweep 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install var
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

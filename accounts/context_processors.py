@@ -38,5 +38,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     links = []
     for url_name, label in _NAVIGATION.get(user.role, []):
         url = reverse(url_name)
-        links.append({"url": url, "label": label, "current": path == url})
+        links.append({"name": url_name, "url": url, "label": label, "current": path == url})
     return {"nav_links": links}

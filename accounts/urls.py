@@ -10,4 +10,9 @@ urlpatterns = [
     path("tutor/cohorts/<uuid:public_id>/", views.cohort_detail, name="cohort_detail"),
     path("institution/", views.institution_dashboard, name="institution_dashboard"),
     path("profile/", views.profile, name="profile"),
+    path(
+        "accounts/verification/resend/",
+        views.verification_resend,
+        name="verification_resend",
+    ),
 ]

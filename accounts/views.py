@@ -1,10 +1,13 @@
 """Dashboards per role, the tutor's cohort page, and the profile page."""
 
+from allauth.account.internal.flows.email_verification import send_verification_email_for_user
+from allauth.account.stages import EmailVerificationStage, LoginStageController
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts import selectors
 from accounts.forms import ProfileForm
@@ -62,3 +65,23 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def verification_resend(request: HttpRequest) -> HttpResponse:
+    """Send the person who just signed up (or tried to sign in unverified) a new
+    confirmation link. Who they are comes from allauth's pending sign-in in the session,
+    never from the form; allauth's cooldown limits how often a link is sent."""
+    stage = LoginStageController.enter(request, EmailVerificationStage.key)
+    user = stage.login.user if stage is not None else None
+    if user is None:
+        messages.error(
+            request, _("Sign in with your email address and password to get a new link.")
+        )
+        return redirect("account_login")
+    if not send_verification_email_for_user(request, user):
+        messages.error(
+            request,
+            _("A link was sent a moment ago. Wait a few minutes before asking for another."),
+        )
+    return redirect("account_email_verification_sent")

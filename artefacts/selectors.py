@@ -70,10 +70,13 @@ class Usage:
 def artefact_usages(*, artefact: Artefact) -> list[Usage]:
     """Every item elsewhere that refers to this artefact, found through the model's
     reverse relations, so reflections, portfolios and later users are all listed
-    without this app knowing them."""
+    without this app knowing them. A model that is about the artefact rather than a
+    place it is used in says so with `listed_as_usage = False`."""
     usages: list[Usage] = []
     for relation in Artefact._meta.related_objects:
         if relation.related_model is Artefact or relation.name == "tags":
+            continue
+        if not getattr(relation.related_model, "listed_as_usage", True):
             continue
         accessor = relation.get_accessor_name()
         if accessor is None:

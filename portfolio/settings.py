@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "portfolio.review.context_processors.unread_notifications",
             ],
         },
     },
@@ -158,6 +159,11 @@ CELERY_BEAT_SCHEDULE = {
     "badges-registries-refresh-all": {
         "task": "badges.registries.tasks.registries_refresh_all_task",
         "schedule": timedelta(hours=REGISTRY_REFRESH_EVERY_HOURS),
+    },
+    # Sends the notification digests whose hour is up (at most one email an hour each).
+    "review-digest-sweep": {
+        "task": "portfolio.review.tasks.notification_digest_sweep_task",
+        "schedule": timedelta(minutes=5),
     },
 }
 
@@ -271,7 +277,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Confirming from the browser that signed up signs the person in (allauth checks the
+# pending sign-up in the session, so a leaked link alone signs nobody in).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Tell people about changes to their account (password, email addresses, two-factor).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"

@@ -6,7 +6,10 @@ from accounts.permissions import AuthenticatedRequest, role_required
 from accounts.selectors import cohorts_for_learner
 from core.search import EvidenceFilters
 from portfolio.forms import LibraryFilterForm
+from portfolio.review import notifications
+from portfolio.review import selectors as review_selectors
 from portfolio.selectors import evidence_counts, library_page
+from portfolio.showcases.selectors import showcases_owned
 
 
 @role_required(Role.LEARNER)
@@ -14,6 +17,9 @@ def learner_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "cohorts": cohorts_for_learner(learner=request.user),
         "evidence": evidence_counts(owner=request.user),
+        "news": notifications.unread_for(request.user, limit=5),
+        "goals": review_selectors.goals_open(request.user, limit=5),
+        "showcases": list(showcases_owned(owner=request.user).filter(archived_at=None)[:3]),
     }
     return render(request, "portfolio/dashboard_learner.html", context)
 

@@ -49,3 +49,27 @@ def test_seed_adds_evidence_and_badges_that_verify_offline(
     assert baked.count() == 3
     stack = Stack.objects.get(owner=None)
     assert stack.items.filter(required=True).count() == 3
+
+
+def test_seed_adds_a_review_history_once_without_emailing_it(
+    db: None, django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
+) -> None:
+    from portfolio.models import FeedbackThread, Goal, Notification, ReviewMeeting
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--quiet")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--quiet")  # idempotent
+    lena = User.objects.get(email="learner1@demo.example")
+    leo = User.objects.get(email="learner2@demo.example")
+    assert FeedbackThread.objects.filter(learner=lena).count() == 4
+    assert FeedbackThread.objects.filter(learner=lena, status="addressed").count() == 2
+    assert FeedbackThread.objects.filter(learner=leo).count() == 1
+    assert ReviewMeeting.objects.filter(learner=lena).count() == 1
+    goals = Goal.objects.filter(learner=lena)
+    assert goals.filter(status="done").count() == 2 and goals.exclude(status="done").count() == 2
+    assert goals.filter(source_comment__isnull=False).count() == 1  # a next step
+    assert leo.feedback_requests.filter(resolved_at=None).count() == 1
+    assert Notification.objects.filter(recipient=lena, read_at=None).count() == 2
+    assert not Notification.objects.filter(emailed_at=None).exists()
+    assert mailoutbox == []

@@ -1,6 +1,7 @@
 """Production settings: refuse to start unconfigured, and pass `check --deploy`."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +52,20 @@ def test_production_refuses_loopback_fetching() -> None:
     result = manage("check", env={**PRODUCTION, "OUTBOUND_FETCH_ALLOW_LOOPBACK": "1"})
     assert result.returncode != 0
     assert "OUTBOUND_FETCH_ALLOW_LOOPBACK is for development only" in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_passes_its_host_and_port_into_site_url() -> None:
+    # Every command make runs (seed, runserver, the digest sweep) sees SITE_URL, so links
+    # in emails carry the address `make run HOST=... PORT=...` serves on.
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+    show = "show-site-url: ; @echo $$SITE_URL"
+    shown = subprocess.run(
+        ["make", "-s", "--eval", show, "show-site-url", "HOST=example.test", "PORT=1234"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.stdout.strip() == "http://example.test:1234"

@@ -1,6 +1,7 @@
 """The portfolio app's models, one module per concern."""
 
 from portfolio.models.review import (
+    GOAL_TITLE_MAX,
     FeedbackComment,
     FeedbackRequest,
     FeedbackThread,
@@ -10,10 +11,12 @@ from portfolio.models.review import (
     NotificationPreference,
     ReviewMark,
     ReviewMeeting,
+    first_sentence,
 )
 from portfolio.models.showcases import Section, ShareLink, Showcase, ShowcaseItem
 
 __all__ = [
+    "GOAL_TITLE_MAX",
     "FeedbackComment",
     "FeedbackRequest",
     "FeedbackThread",
@@ -27,4 +30,5 @@ __all__ = [
     "ShareLink",
     "Showcase",
     "ShowcaseItem",
+    "first_sentence",
 ]

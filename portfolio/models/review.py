@@ -4,6 +4,8 @@ review meetings, requests for feedback, "reviewed up to here" marks and notifica
 Writes go through portfolio.review.services; reads through portfolio.review.selectors.
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from artefacts.models import Artefact
 from badges.models import Badge
+from core.html import markdown_to_text
 from core.models import BaseModel
 from reflections.models import Reflection
 
@@ -22,8 +25,27 @@ _AT_MOST_ONE_ANCHOR = (
 )
 
 
+GOAL_TITLE_MAX = 200
+_SENTENCE_END = re.compile(r"(.+?[.!?])(?:\s|$)")
+
+
+def first_sentence(text: str, limit: int = GOAL_TITLE_MAX) -> str:
+    """The first sentence of plain `text` (all of it if it has no full stop), on one
+    line, cut to `limit` characters with an ellipsis."""
+    text = " ".join(text.split())
+    match = _SENTENCE_END.match(text)
+    sentence = match.group(1) if match else text
+    if len(sentence) > limit:
+        sentence = sentence[: limit - 1].rstrip() + "…"
+    return sentence
+
+
 class FeedbackThread(BaseModel):
     """A conversation about one piece of a learner's evidence, or their whole portfolio."""
+
+    # Feedback is about the evidence, not a place it is used in: the evidence page shows
+    # it in its own section (see artefacts.selectors.artefact_usages).
+    listed_as_usage = False
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -94,6 +116,12 @@ class FeedbackComment(BaseModel):
     def __str__(self) -> str:
         return self.body_markdown[:60]
 
+    @property
+    def suggested_goal_title(self) -> str:
+        """What a next step made from this comment is called unless the tutor edits it:
+        its first sentence."""
+        return first_sentence(markdown_to_text(self.body_markdown))
+
 
 class ReviewMeeting(BaseModel):
     learner = models.ForeignKey(
@@ -125,7 +153,7 @@ class Goal(BaseModel):
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="goals"
     )
-    title = models.CharField(_("goal"), max_length=200)
+    title = models.CharField(_("goal"), max_length=GOAL_TITLE_MAX)
     due_on = models.DateField(_("due"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN

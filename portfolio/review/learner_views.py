@@ -20,7 +20,7 @@ from accounts.models import Role
 from accounts.permissions import AuthenticatedRequest, role_required
 from artefacts.models import Artefact
 from badges.models import Badge
-from portfolio.models import FeedbackThread, Goal, NotificationKind, ReviewMeeting
+from portfolio.models import FeedbackThread, Goal, NotificationKind
 from portfolio.review import charts, notifications, selectors, services
 from reflections.models import Reflection
 
@@ -211,9 +211,7 @@ def _plan_page(request: AuthenticatedRequest, error: str = "", status: int = 200
         ),
         "error": error,
         "data": request.POST if status != 200 else {},
-        "meetings": ReviewMeeting.objects.filter(learner=request.user)
-        .select_related("tutor")
-        .order_by("-held_on", "-pk"),
+        "meetings": selectors.meetings_for(request.user, viewer=request.user),
         **charts.progress_context(
             activity=selectors.activity_by_week(request.user, request.user),
             goals=selectors.goals_open_done(request.user),

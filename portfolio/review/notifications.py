@@ -1,19 +1,24 @@
 """In-app notifications for tutor review, and the hourly email digest they feed.
 
 `notify` is called from inside the services' transactions; the digest task is only
-enqueued once that transaction commits, with the recipient's id and the kind.
+enqueued once that transaction commits, with the recipient's id (see digest.py for the
+once-an-hour rule). Each person's unread count is cached, and the cache is cleared
+whenever their notifications are written.
 """
 
 from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portfolio.models import Notification, NotificationKind, NotificationPreference
 
 NOTIFICATION_TEXT_MAX = 500
+UNREAD_CACHE_SECONDS = 300
 
 
 def email_wanted(*, user: Any, kind: str) -> bool:
@@ -45,14 +50,21 @@ def notify(*, recipient: Any, kind: str, text: str, url: str) -> Notification:
         from portfolio.review.tasks import notification_digest_task
 
         recipient_id = recipient.pk
-        transaction.on_commit(lambda: notification_digest_task.delay(recipient_id, kind))
+        transaction.on_commit(lambda: notification_digest_task.delay(recipient_id))
+    _forget_unread(recipient.pk)
     return notification
 
 
 def unread_count(user: Any) -> int:
+    """How many of the user's notifications are unread; cached (no query on a hit)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return int(count)
 
 
 def notifications_for(user: Any, limit: int = 20) -> list[Notification]:
@@ -60,6 +72,13 @@ def notifications_for(user: Any, limit: int = 20) -> list[Notification]:
     if not getattr(user, "is_authenticated", False):
         return []
     return list(Notification.objects.filter(recipient=user)[:limit])
+
+
+def unread_for(user: Any, limit: int = 5) -> list[Notification]:
+    """The newest unread notifications; no query when the cached count is nought."""
+    if not unread_count(user):
+        return []
+    return list(Notification.objects.filter(recipient=user, read_at__isnull=True)[:limit])
 
 
 @transaction.atomic
@@ -71,7 +90,38 @@ def mark_read(user: Any, ids: Iterable[UUID | str] | None = None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(public_id__in=list(ids))
-    return unread.update(read_at=timezone.now())
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        _forget_unread(user.pk)
+    return changed
+
+
+@transaction.atomic
+def mark_read_for_page(user: Any, path: str) -> int:
+    """Mark read the user's notifications that link to `path` (with or without a
+    #fragment): opening the page is reading the news. No query when nothing is unread."""
+    if not unread_count(user):
+        return 0
+    changed = (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .filter(Q(url=path) | Q(url__startswith=f"{path}#"))
+        .update(read_at=timezone.now())
+    )
+    if changed:
+        _forget_unread(user.pk)
+    return changed
+
+
+def _unread_key(user_pk: int) -> str:
+    return f"review:unread:{user_pk}"
+
+
+def _forget_unread(user_pk: int) -> None:
+    """Clear the cached count now and again after commit, so a concurrent reader that
+    cached the old count before this transaction committed is corrected."""
+    key = _unread_key(user_pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def _shorten(text: str) -> str:

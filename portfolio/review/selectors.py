@@ -12,7 +12,14 @@ from accounts.models import User
 from artefacts.models import Artefact
 from badges.models import Badge
 from core.models import Visibility
-from portfolio.models import FeedbackComment, FeedbackRequest, FeedbackThread, Goal, ReviewMark
+from portfolio.models import (
+    FeedbackComment,
+    FeedbackRequest,
+    FeedbackThread,
+    Goal,
+    ReviewMark,
+    ReviewMeeting,
+)
 from portfolio.review.services import Target, anchor_fields, check_can_act_for, check_target
 from reflections.models import Reflection
 
@@ -165,6 +172,17 @@ def open_requests(viewer: Any, learner: User) -> list[FeedbackRequest]:
     return list(requests.select_related("artefact", "reflection", "badge"))
 
 
+def meetings_for(learner: User, *, viewer: Any) -> list[ReviewMeeting]:
+    """The learner's review meetings, newest first, each with its tutor and the goals
+    (next steps) it set. Two queries."""
+    check_can_act_for(viewer, learner)
+    return list(
+        ReviewMeeting.objects.filter(learner=learner)
+        .select_related("tutor")
+        .prefetch_related(Prefetch("goals", queryset=Goal.objects.order_by("created_at", "pk")))
+    )
+
+
 def learning_plan(learner: User, *, viewer: Any) -> list[Goal]:
     """The learner's goals, each with the evidence the viewer may read."""
     check_can_act_for(viewer, learner)
@@ -175,6 +193,11 @@ def learning_plan(learner: User, *, viewer: Any) -> list[Goal]:
             Prefetch("evidence", queryset=Artefact.objects.readable_by(viewer).order_by("title"))
         )
     )
+
+
+def goals_open(learner: User, limit: int = 5) -> list[Goal]:
+    """The learner's goals not yet done, in plan order (due first). One query."""
+    return list(Goal.objects.filter(learner=learner).exclude(status=Goal.Status.DONE)[:limit])
 
 
 def goals_open_done(learner: User) -> dict[str, int]:

@@ -25,6 +25,7 @@ from artefacts.models import Artefact
 from badges.models import Badge
 from core.html import markdown_to_text, render_markdown
 from portfolio.models import (
+    GOAL_TITLE_MAX,
     FeedbackComment,
     FeedbackRequest,
     FeedbackThread,
@@ -33,11 +34,10 @@ from portfolio.models import (
     ReviewMark,
     ReviewMeeting,
 )
-from portfolio.review.notifications import notify
+from portfolio.review.notifications import mark_read_for_page, notify
 from reflections.models import Reflection
 
 Target = Artefact | Reflection | Badge
-GOAL_TITLE_MAX = 200
 
 
 class _Unset(Enum):
@@ -147,6 +147,7 @@ def comment_reply(
     if not thread.is_open:
         thread.status, thread.addressed_at = FeedbackThread.Status.OPEN, None
         thread.save(update_fields=["status", "addressed_at", "updated_at"])
+    _mark_item_news_read(author, thread)
     return _comment_add(author=author, thread=thread, body=body, next_step=next_step)
 
 
@@ -159,12 +160,25 @@ def thread_set_addressed(*, actor: User, thread: FeedbackThread, addressed: bool
     else:
         thread.status, thread.addressed_at = FeedbackThread.Status.OPEN, None
     thread.save(update_fields=["status", "addressed_at", "updated_at"])
+    _mark_item_news_read(actor, thread)
     return thread
 
 
+def _mark_item_news_read(actor: User, thread: FeedbackThread) -> None:
+    """Replying to feedback or marking it addressed is reading it: the actor's
+    notifications that lead to this thread's page are no longer unread."""
+    for tutor_view in (False, True):
+        mark_read_for_page(actor, _url_for(thread.target, thread.learner, tutor_view=tutor_view))
+
+
 @transaction.atomic
-def comment_make_next_step(*, tutor: User, comment: FeedbackComment) -> Goal:
-    """Turn a comment into a goal in the learner's plan (once; later calls return it)."""
+def comment_make_next_step(
+    *, tutor: User, comment: FeedbackComment, title: str | None = None
+) -> Goal:
+    """Turn a comment into a goal in the learner's plan (once; later calls return it),
+    called `title`, or the comment's first sentence when no title is given."""
+    if title is not None and not title.strip():
+        raise ValidationError(_("Give the next step a title."))
     comment = (
         FeedbackComment.objects.select_for_update(of=("self",))
         .select_related("thread__learner", "goal")
@@ -177,7 +191,7 @@ def comment_make_next_step(*, tutor: User, comment: FeedbackComment) -> Goal:
         return comment.goal
     if comment.author_id == thread.learner_id:
         raise ValidationError(_("Only a tutor's feedback can become a next step."))
-    return _next_step_goal(tutor=tutor, comment=comment)
+    return _next_step_goal(tutor=tutor, comment=comment, title=title)
 
 
 def _comment_add(
@@ -214,11 +228,9 @@ def _comment_add(
     return comment
 
 
-def _next_step_goal(*, tutor: User, comment: FeedbackComment) -> Goal:
+def _next_step_goal(*, tutor: User, comment: FeedbackComment, title: str | None = None) -> Goal:
     learner = comment.thread.learner
-    title = markdown_to_text(comment.body_markdown) or _("Next step")
-    if len(title) > GOAL_TITLE_MAX:
-        title = title[: GOAL_TITLE_MAX - 1] + "…"
+    title = (title or "").strip()[:GOAL_TITLE_MAX] or comment.suggested_goal_title
     goal = Goal.objects.create(
         learner=learner, title=title, created_by=tutor, source_comment=comment
     )
@@ -412,8 +424,9 @@ def _item_name(target: Target | None) -> str:
 
 
 def _url_for(target: Target | None, learner: User, *, tutor_view: bool) -> str:
+    """Where news about `target` leads: the item's own page, at its feedback."""
     if target is not None:
-        return target.get_absolute_url()
+        return f"{target.get_absolute_url()}#feedback"
     if tutor_view:
         return reverse(
             "portfolio:formative_learner", kwargs={"learner_public_id": learner.public_id}

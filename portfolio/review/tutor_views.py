@@ -189,6 +189,7 @@ def _learner_page(
         "threads": threads,
         "requests": selectors.open_requests(request.user, learner),
         "plan": plan,
+        "meetings": selectors.meetings_for(learner, viewer=request.user),
         "mark": mark,
         "feedback_form": feedback_form or FeedbackForm(auto_id="id_portfolio_%s"),
         "meeting_form": meeting_form or MeetingForm(auto_id="id_meeting_%s"),
@@ -347,7 +348,9 @@ def comment_next_step(request: AuthenticatedRequest, comment_public_id: uuid.UUI
     if comment is None:
         raise Http404
     try:
-        services.comment_make_next_step(tutor=request.user, comment=comment)
+        services.comment_make_next_step(
+            tutor=request.user, comment=comment, title=request.POST.get("title")
+        )
     except ValidationError as error:
         return _learner_page(request, comment.thread.learner, status=400, errors=error.messages)
     messages.success(request, _("Added to the learner's plan as a next step."))

@@ -1,5 +1,8 @@
 """Template helpers for tutor review shown inside other pages.
 
+`item_feedback` renders the feedback section of an evidence item's own page (the
+artefacts and reflections apps know nothing of review; their templates load this tag).
+
 `item_threads` and `item_request` let the formative timeline show each item's feedback,
 and whether the learner is waiting for it, without a query per item: the first call of
 each loads what every item on the page needs in one query and caches it on the request.
@@ -10,9 +13,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import template
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from portfolio.models import FeedbackComment, FeedbackRequest, FeedbackThread
+from portfolio.review import selectors
+from portfolio.review.services import anchor_fields
 
 register = template.Library()
 
@@ -109,3 +115,38 @@ def item_request(context: template.Context, item: Any, timeline: Any) -> Feedbac
     """The learner's unanswered request for feedback on one timeline item, if any."""
     loaded = _once_per_page(context, timeline, "requests", _load_requests)
     return loaded.get((item.type, item.obj.pk))
+
+
+@register.inclusion_tag("portfolio/review/partials/item_feedback.html", takes_context=True)
+def item_feedback(context: template.Context, item: Any) -> dict[str, Any]:
+    """The feedback on `item` (an artefact, reflection or badge) for its page: threads
+    with reply and "mark addressed" for the learner and their tutors, "ask my tutor" for
+    the learner, the form to give feedback for a tutor. Empty for anyone else. Four
+    queries at most."""
+    request = context.get("request")
+    viewer = getattr(request, "user", None)
+    try:
+        threads = selectors.threads_for_item(viewer, item)
+    except PermissionDenied:
+        return {"show": False}
+    assert viewer is not None  # threads_for_item let them through
+    viewer_is_tutor = viewer.pk != item.owner_id
+    asked = None
+    if not viewer_is_tutor:
+        asked = (
+            FeedbackRequest.objects.filter(
+                learner=viewer, resolved_at__isnull=True, **anchor_fields(item)
+            )
+            .order_by("created_at")
+            .first()
+        )
+    return {
+        "show": True,
+        "request": request,
+        "item": item,
+        "threads": threads,
+        "viewer_is_tutor": viewer_is_tutor,
+        "asked": asked,
+        "target_ref": f"{item._meta.model_name}:{item.public_id}",
+        "next": f"{item.get_absolute_url()}#feedback",
+    }

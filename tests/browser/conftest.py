@@ -12,6 +12,7 @@ import os
 import shutil
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -57,7 +58,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def journey(
-    request: pytest.FixtureRequest, live_server: object, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest,
+    live_server: object,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
 ) -> Iterator[Journey]:
     executable = chromium_path()
     if executable is None:
@@ -71,6 +75,8 @@ def journey(
     # started, and Django refuses ORM calls from a thread with a running loop. The test's
     # own ORM calls (arranging data, reading what a page saved) are plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Links in emails point at the public address, as `make run` sets it from HOST/PORT.
+    settings.SITE_URL = str(live_server)
     name = request.node.name.removeprefix("test_")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import cohort_ensure, user_ensure
+from core.links import absolute_url
 from portfolio.demo import seed_evidence, seed_showcase
 from portfolio.demo_badges import seed_badges, seed_institution_stack, seed_registry
+from portfolio.demo_review import seed_review
 
 DEMO_PASSWORD = "portfolio-demo-2026"  # noqa: S105 - published on purpose, local demo only
 
@@ -31,8 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
         parser.add_argument(
             "--base-url",
-            default="http://127.0.0.1:8000",
-            help="Where the site is served, for the printed share link.",
+            default="",
+            help="Where the site is served, for the printed share link (default: SITE_URL).",
         )
 
     def handle(self, *args: Any, quiet: bool = False, base_url: str = "", **options: Any) -> None:
@@ -47,8 +49,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role.label:<18} {name:<14} {email}")
         if token:
             self.stdout.write(
-                f"Lena's showcase as an employer sees it (shown only now): "
-                f"{base_url.rstrip('/')}{reverse('share:showcase', args=[token])}"
+                "Lena's showcase as an employer sees it (shown only now): "
+                + (
+                    f"{base_url.rstrip('/')}{reverse('share:showcase', args=[token])}"
+                    if base_url
+                    else absolute_url(reverse("share:showcase", args=[token]))
+                )
             )
 
     @transaction.atomic
@@ -82,4 +88,5 @@ class Command(BaseCommand):
         )
         seed_institution_stack()
         token = seed_showcase(people["learner1@demo.example"])
+        seed_review(tutor=people["tutor@demo.example"], learners=learners, today=today)
         return created, evidence, badges, token

@@ -1,11 +1,14 @@
-"""Notification email: one digest per kind per hour, plain text, opt-out per kind."""
+"""Notification email: at most one digest an hour per person, plain text, opt-out per
+kind. Time is controlled by passing `now`, never by sleeping."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from io import StringIO
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from portfolio.models import Notification
-from portfolio.review import notifications, services, tasks
+from portfolio.review import digest, notifications, services, tasks
 
 
 def feedback(people, body: str) -> None:
@@ -24,37 +27,86 @@ def test_two_notifications_in_a_minute_make_one_email_listing_both(
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
 
 
-def test_a_third_within_the_hour_is_deferred_not_sent(
-    people, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+def test_news_of_three_kinds_within_seconds_makes_one_email_then_one_an_hour_later(
+    people, django_capture_on_commit_callbacks, mailoutbox
 ) -> None:
-    deferred: list[float] = []
-    monkeypatch.setattr(
-        tasks, "defer_digest", lambda *, user_id, kind, countdown, eager: deferred.append(countdown)
-    )
+    # The report: feedback, a next step and a meeting arrived as three emails in 13 s.
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback(people, "Good start")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.goal_create(learner=people.learner, title="Add sources", created_by=people.tutor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_record(
+            tutor=people.tutor,
+            learner=people.learner,
+            held_on=date(2026, 3, 2),
+            summary="Talked",
+            next_steps=[],
+        )
+    [first] = mailoutbox
+    assert "Good start" in first.body and "Add sources" not in first.body
+    sent_at = Notification.objects.exclude(emailed_at=None).get().emailed_at
+    assert sent_at is not None
+
+    # Inside the hour the sweep gathers, and sends nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert digest.digest_sweep(now=sent_at + timedelta(minutes=59)) == 0
+    assert len(mailoutbox) == 1
+
+    # Once the hour is up, one email lists both kinds of news.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert digest.digest_sweep(now=sent_at + timedelta(hours=1)) == 1
+    second = mailoutbox[1]
+    assert "Add sources" in second.body and "review meeting" in second.body
+    assert second.subject == "2 updates in your portfolio"
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert digest.digest_sweep(now=sent_at + timedelta(hours=3)) == 0
+    assert len(mailoutbox) == 2
+
+
+def test_the_task_queued_by_news_inside_the_hour_sends_nothing(
+    people, django_capture_on_commit_callbacks, mailoutbox
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         feedback(people, "One")
     with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.notification_digest_task.delay(people.learner.pk).get() == 0
         feedback(people, "Two")
     assert len(mailoutbox) == 1
-    assert len(deferred) == 1 and 3500 < deferred[0] <= 3600
-    pending = Notification.objects.get(emailed_at__isnull=True)
-    assert "Two" in pending.text
-
-    # An hour later the deferred run sends it.
-    Notification.objects.exclude(pk=pending.pk).update(
-        emailed_at=timezone.now() - timedelta(hours=1, seconds=1)
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.notification_digest_task.delay(people.learner.pk, "feedback").get() == 1
-    assert len(mailoutbox) == 2 and "Two" in mailoutbox[1].body
 
 
-def test_kinds_have_their_own_hour(people, django_capture_on_commit_callbacks, mailoutbox) -> None:
+def test_the_sweep_leaves_opted_out_news_and_other_people_alone(
+    people, django_capture_on_commit_callbacks, mailoutbox
+) -> None:
+    notifications.notification_preference_set(user=people.learner, kind="feedback", email=False)
     with django_capture_on_commit_callbacks(execute=True):
-        feedback(people, "Hello")
+        feedback(people, "Quiet")
+    later = timezone.now() + timedelta(hours=2)
+    assert digest.digest_due_user_ids(now=later) == []
     with django_capture_on_commit_callbacks(execute=True):
-        services.goal_create(learner=people.learner, title="Goal", created_by=people.tutor)
-    assert len(mailoutbox) == 2
+        assert digest.digest_sweep(now=later) == 0
+    assert mailoutbox == []
+
+
+def test_the_send_digests_command_sends_what_is_due(
+    people, django_capture_on_commit_callbacks, mailoutbox
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback(people, "First")
+    Notification.objects.update(emailed_at=timezone.now() - timedelta(hours=2))
+    notifications.notify(recipient=people.learner, kind="goal", text="Later news", url="/")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_digests", stdout=StringIO())
+    assert len(mailoutbox) == 2 and "Later news" in mailoutbox[1].body
+
+
+def test_beat_runs_the_sweep(settings) -> None:
+    from portfolio.celery import app
+
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "portfolio.review.tasks.notification_digest_sweep_task" in names
+    assert "portfolio.review.tasks.notification_digest_sweep_task" in app.tasks
 
 
 def test_opting_out_of_a_kind_stops_its_email_only(

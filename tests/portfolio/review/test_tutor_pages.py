@@ -3,7 +3,7 @@
 import re
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from html import unescape
 from typing import Any
 
@@ -302,12 +302,19 @@ def test_the_review_page_runs_a_fixed_number_of_queries(
         services.comment_reply(author=people.learner, thread=thread, body="ok")
         services.goal_create(learner=people.learner, title=f"G{i}", created_by=people.tutor)
         services.feedback_request_create(learner=people.learner, target=link(people.learner))
+        services.meeting_record(
+            tutor=people.tutor,
+            learner=people.learner,
+            held_on=date(2026, 1, 1) + timedelta(days=i),
+            summary=f"Met {i}",
+            next_steps=[f"S{i}"],
+        )
     services.review_mark_set(tutor=people.tutor, learner=people.learner)
     client = client_for(people.tutor)
     # session, user, learner lookup, teaches, threads, comments, teaches, goals,
-    # goal evidence, review mark, teaches, open requests
+    # goal evidence, teaches, meetings, meeting goals, review mark, teaches, open requests
     # + 5 for the progress charts (activity per week, goals open/done)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(20):
         response = client.get(learner_url(people.learner))
     assert len(response.context["threads"]) == threads
 
