@@ -1,6 +1,7 @@
 """Page-shaped reads for showcases: the owner's editor and the employer's shared view.
 Each runs a fixed number of queries whatever the number of items."""
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,16 +140,34 @@ def picker_candidates(*, owner: Any, q: str = "", limit: int = 10) -> list[Candi
     )
 
 
+class BadReference(ValueError):
+    """A posted item reference that is malformed, or names nothing the learner owns."""
+
+
 def owned_targets(*, owner: Any, refs: list[str]) -> list[Any]:
-    """Resolve "kind:public_id" references to the owner's own objects (others ignored)."""
-    wanted: dict[str, list[str]] = {kind: [] for kind in _TARGETS}
+    """Resolve "kind:public_id" references to the owner's own objects, in the order given
+    (repeats once). Raises BadReference if any reference is malformed or names something
+    that does not exist or is someone else's: the two look the same to the caller, and
+    nothing is resolved from a list with a bad reference in it."""
+    wanted: dict[str, set[uuid.UUID]] = {kind: set() for kind in _TARGETS}
+    keys: list[tuple[str, uuid.UUID]] = []
     for ref in refs:
-        kind, _sep, public_id = ref.partition(":")
-        if kind in wanted and len(public_id) == 36:
-            wanted[kind].append(public_id)
-    found: dict[str, Any] = {}
+        kind, colon, raw = ref.partition(":")
+        if not colon or kind not in wanted:
+            raise BadReference(ref)
+        try:
+            public_id = uuid.UUID(raw)
+        except ValueError:
+            raise BadReference(ref) from None
+        if (kind, public_id) not in keys:
+            keys.append((kind, public_id))
+            wanted[kind].add(public_id)
+    found: dict[tuple[str, uuid.UUID], Any] = {}
     for kind, model in (("artefact", Artefact), ("reflection", Reflection), ("badge", Badge)):
         if wanted[kind]:
             for obj in model.objects.filter(owner=owner, public_id__in=wanted[kind]):
-                found[f"{kind}:{obj.public_id}"] = obj
-    return [found[ref] for ref in refs if ref in found]
+                found[(kind, obj.public_id)] = obj
+    missing = [f"{kind}:{public_id}" for kind, public_id in keys if (kind, public_id) not in found]
+    if missing:
+        raise BadReference(missing[0])
+    return [found[key] for key in keys]

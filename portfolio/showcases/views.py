@@ -217,7 +217,11 @@ def section_move(request: AuthenticatedRequest, public_id: str, section_id: int)
 def items_add(request: AuthenticatedRequest, public_id: str, section_id: int) -> HttpResponse:
     showcase = _showcase(request, public_id)
     section = _section(request, showcase, section_id)
-    targets = selectors.owned_targets(owner=request.user, refs=request.POST.getlist("items"))
+    back_url = f"{showcase.get_absolute_url()}#section-{section.pk}"
+    try:
+        targets = selectors.owned_targets(owner=request.user, refs=request.POST.getlist("items"))
+    except selectors.BadReference:
+        return _refused(request, back_url)
     if not targets:
         messages.error(request, _("Choose at least one piece of evidence or badge to add."))
     else:
@@ -226,7 +230,13 @@ def items_add(request: AuthenticatedRequest, public_id: str, section_id: int) ->
             request,
             _("%(n)d added to “%(section)s”.") % {"n": len(added), "section": section.heading},
         )
-    return redirect(f"{showcase.get_absolute_url()}#section-{section.pk}")
+    return redirect(back_url)
+
+
+def _refused(request: AuthenticatedRequest, back_url: str) -> HttpResponse:
+    """A posted item reference was malformed or not the learner's own: say so, add nothing."""
+    context = {"back_url": back_url}
+    return render(request, "portfolio/showcase_items_refused.html", context, status=400)
 
 
 @learner_only
@@ -305,7 +315,10 @@ def link_revoke(request: AuthenticatedRequest, public_id: str, link_id: str) -> 
 def promote(request: AuthenticatedRequest) -> HttpResponse:
     """ "Promote to a showcase" from the formative timeline: the chosen items go to the
     first section of an existing showcase, or of a new one."""
-    targets = selectors.owned_targets(owner=request.user, refs=request.POST.getlist("items"))
+    try:
+        targets = selectors.owned_targets(owner=request.user, refs=request.POST.getlist("items"))
+    except selectors.BadReference:
+        return _refused(request, reverse("portfolio:formative"))
     if not targets:
         messages.error(request, _("Tick at least one item to add to a showcase."))
         return redirect("portfolio:formative")
