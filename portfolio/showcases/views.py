@@ -120,8 +120,10 @@ def editor_page(
     sections = showcase.sections.all()
     for section in sections if typed else ():
         for item in section.items.all():
-            item.caption = typed.get(item.pk, item.caption)  # type: ignore[union-attr]
+            shown = typed.get(item.pk, item.caption)  # type: ignore[union-attr]
+            setattr(item, "caption_unsaved", shown != item.caption)  # noqa: B010
             setattr(item, "caption_error", (errors or {}).get(item.pk, ""))  # noqa: B010
+            item.caption = shown
     q = request.GET.get("q", "")
     context = {
         "showcase": showcase,

@@ -67,12 +67,15 @@
   var itemsForm = document.getElementById("items-form");
   var captions = Array.prototype.slice.call(document.querySelectorAll("textarea[data-save-url]"));
   var leavingByForm = false;
-  // A caption is unsaved while it differs from what the server last stored (defaultValue).
-  function unsaved(area) { return area.value !== area.defaultValue; }
+  // A caption is unsaved while it differs from what the server last stored (defaultValue),
+  // or when the page came back from a refused save showing typed text (data-unsaved).
+  function unsaved(area) {
+    return area.value !== area.defaultValue || area.hasAttribute("data-unsaved");
+  }
   function say(area, key) {
     var status = document.getElementById(area.id + "-status");
     if (status) {
-      status.textContent = key ? itemsForm.getAttribute("data-" + key) : "";
+      status.textContent = key ? itemsForm.getAttribute("data-say-" + key) : "";
       status.setAttribute("data-state", key);
     }
   }
@@ -88,6 +91,7 @@
       .then(function (r) {
         if (!r.ok) throw new Error(String(r.status));
         area.defaultValue = sent;
+        area.removeAttribute("data-unsaved");
         say(area, unsaved(area) ? "unsaved" : "saved");
       })
       .catch(function () { say(area, "failed"); });

@@ -132,6 +132,7 @@ class TestALearnerWritingAReflection:
         prompt = ReflectionPrompt.objects.create(
             title="What? So what? Now what?", body="## What?\n\n## So what?\n\n## Now what?"
         )
+        withdrawn = ReflectionPrompt.objects.create(title="Gibbs cycle", body="## Description")
         learner = journey.person("learner")
         page = learner.page
         learner.log_in(account.email, PASSWORD)
@@ -139,7 +140,16 @@ class TestALearnerWritingAReflection:
         learner.open("/reflections/new/", "new-reflection")
 
         page.get_by_label("Title").fill("My first week")
-        page.get_by_label("Reflection", exact=False).first.fill("I met the team on Monday.")
+        page.locator("textarea[name=body_markdown]").fill("I met the team on Monday.")
+        # A prompt withdrawn while the page was open: explained, and nothing typed is lost.
+        ReflectionPrompt.objects.filter(pk=withdrawn.pk).update(is_active=False)
+        page.get_by_role("button", name="Gibbs cycle").click()
+        expect(page.locator(".messages")).to_contain_text("That prompt is no longer offered.")
+        expect(page.get_by_label("Title")).to_have_value("My first week")
+        expect(page.locator("textarea[name=body_markdown]")).to_have_value(
+            "I met the team on Monday."
+        )
+        learner.check("prompt-withdrawn")
         page.get_by_role("button", name="What? So what? Now what?").click()
         expect(page.get_by_label("Title")).to_have_value("My first week")
         body = page.locator("textarea[name=body_markdown]")

@@ -121,6 +121,9 @@ def test_a_caption_too_long_saves_nothing_and_keeps_the_text(
     assert "Nothing was saved: a caption is too long." in page
     assert "Ensure this value has at most 2000 characters" in page
     assert "Fine and kept" in page and "x" * 2001 in page
+    # Both are marked unsaved, so leaving the page still warns.
+    assert f'name="caption-{first.pk}" form="items-form"' in page
+    assert page.count(" data-unsaved") == 2
     assert captions(showcase) == ["", "", ""]
 
 
