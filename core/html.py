@@ -23,6 +23,7 @@ from markdown.extensions import Extension
 from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 if TYPE_CHECKING:
@@ -75,6 +76,10 @@ def render_markdown(text: str) -> str:
     Images become their alt text. A link needs an absolute http, https or mailto URL
     (otherwise only its text is kept) and gets ``rel="nofollow noopener noreferrer"``;
     bare URLs become links.
+    Lists are read as GitHub and most editors read them: a list may follow a paragraph
+    line without a blank line between (an ordered one only when it starts at 1, as in
+    CommonMark, so "2026. A good year" stays a sentence), and a nested item needs only
+    to be indented past its parent's marker (two spaces will do).
     Blank input gives ``""``.
     """
     if not text.strip():
@@ -170,8 +175,58 @@ def markdown_to_text(text: str) -> str:
 
 class _LearnerTextExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Priority 10: after fenced code (25) and raw HTML blocks (20) are set aside.
+        md.preprocessors.register(_ListPreprocessor(md), "learner_lists", 10)
         # Priority 15: after inline patterns (20) have created the <img> elements.
         md.treeprocessors.register(_LearnerTextTreeprocessor(md), "learner_text", 15)
+
+
+# A list item as written: its indent, and its number if ordered (Python-Markdown reads
+# only "1." style, not "1)").
+_LIST_ITEM_RE = re.compile(r"^( *)(?:[-*+]|(\d{1,9})\.)[ \t]+\S")
+_RULE_RE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
+_NESTED_INDENT = 4  # what Python-Markdown needs for a nested list
+
+
+class _ListPreprocessor(Preprocessor):
+    """Rewrite list lines into the shape Python-Markdown needs: a blank line before a
+    list that follows a paragraph, and four spaces per nesting level. Runs after fenced
+    code has been set aside, so code is never touched."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        # The open list's levels: (indent as written, indent given to Markdown).
+        levels: list[tuple[int, int]] = []
+        after_blank = True
+        for line in lines:
+            match = _LIST_ITEM_RE.match(line)
+            indent = len(match.group(1)) if match else 0
+            starts_list = (
+                match is not None
+                and not levels
+                and indent <= 3
+                and (after_blank or match.group(2) in (None, "1"))
+            )
+            if match is None or _RULE_RE.match(line) or not (levels or starts_list):
+                if not line.strip():
+                    after_blank = True
+                else:
+                    if after_blank and not line.startswith((" ", "\t")):
+                        levels = []  # a new paragraph ends the list
+                    after_blank = False
+                out.append(line)
+                continue
+            if starts_list and not after_blank:
+                out.append("")
+            while levels and indent < levels[-1][0]:
+                levels.pop()
+            if not levels:
+                levels = [(indent, 0)]
+            elif indent > levels[-1][0]:
+                levels.append((indent, levels[-1][1] + _NESTED_INDENT))
+            out.append(" " * levels[-1][1] + line[indent:])
+            after_blank = False
+        return out
 
 
 class _LearnerTextTreeprocessor(Treeprocessor):

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,7 @@ from artefacts.models import Artefact
 from artefacts.selectors import artefacts_owned
 from core.forms import DateInput, EvidenceDetailsForm, validate_markdown
 from core.tags import tags_text
-from reflections.models import Reflection
+from reflections.models import Reflection, ReflectionPrompt
 from reflections.services import ReflectionInput
 
 
@@ -67,3 +68,20 @@ def reflection_initial(reflection: Reflection) -> dict[str, Any]:
         "tags": tags_text(reflection),
         "artefacts": list(reflection.artefacts.all()),
     }
+
+
+TYPED_FIELDS = ("title", "body_markdown", "written_on", "visibility", "tags")
+
+
+def typed_with_prompt(data: QueryDict, prompt: ReflectionPrompt | None) -> dict[str, Any]:
+    """What the learner has typed so far, as a form's initial values, with the prompt's
+    starting text added after their own (never in its place). An empty title takes the
+    prompt's title."""
+    initial: dict[str, Any] = {name: data[name] for name in TYPED_FIELDS if name in data}
+    initial["artefacts"] = data.getlist("artefacts")
+    if prompt is not None:
+        if not initial.get("title", "").strip():
+            initial["title"] = prompt.title
+        body = initial.get("body_markdown", "").rstrip()
+        initial["body_markdown"] = f"{body}\n\n{prompt.body}" if body else prompt.body
+    return initial

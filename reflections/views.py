@@ -18,7 +18,7 @@ from artefacts.selectors import artefacts_owned
 from core.forms import validate_markdown
 from core.html import render_markdown
 from reflections import selectors, services
-from reflections.forms import ReflectionForm, reflection_initial
+from reflections.forms import ReflectionForm, reflection_initial, typed_with_prompt
 from reflections.models import Reflection
 
 PREVIEW_MAX_CHARS = 200_000
@@ -26,7 +26,11 @@ PREVIEW_MAX_CHARS = 200_000
 
 @role_required(Role.LEARNER)
 def create(request: AuthenticatedRequest) -> HttpResponse:
-    prompt = selectors.prompt_active(public_id=request.GET.get("prompt", ""))
+    if request.method == "POST" and "use_prompt" in request.POST:
+        return _choose_prompt(request)
+    # The form carries the chosen prompt; a GET link (?prompt=) may start the page with one.
+    chosen = request.POST["prompt"] if "prompt" in request.POST else request.GET.get("prompt", "")
+    prompt = selectors.prompt_active(public_id=chosen)
     initial: dict[str, Any] = (
         {"body_markdown": prompt.body, "title": prompt.title} if prompt else {}
     )
@@ -38,13 +42,34 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
         reflection = services.reflection_create(owner=request.user, data=form.to_input(prompt))
         messages.success(request, _("Reflection saved."))
         return redirect(reflection)
+    status = 400 if request.method == "POST" else 200
+    return _create_page(request, form, prompt, status=status)
+
+
+def _choose_prompt(request: AuthenticatedRequest) -> HttpResponse:
+    """A prompt button was pressed: the page again, with everything typed kept and the
+    prompt's starting text added after it. Nothing is saved yet. An empty choice means
+    "no prompt"."""
+    chosen = request.POST["use_prompt"]
+    prompt = selectors.prompt_active(public_id=chosen)
+    status = 200
+    if chosen and prompt is None:
+        messages.error(request, _("That prompt is no longer offered. Your text is kept."))
+        status = 400
+    initial = typed_with_prompt(request.POST, prompt)
+    form = ReflectionForm(owner=request.user, initial=initial)
+    return _create_page(request, form, prompt, status=status)
+
+
+def _create_page(
+    request: AuthenticatedRequest, form: ReflectionForm, prompt: Any, *, status: int
+) -> HttpResponse:
     context = {
         "form": form,
         "prompts": selectors.prompts_active(),
         "chosen_prompt": prompt,
         "heading": _("Write a reflection"),
     }
-    status = 400 if request.method == "POST" else 200
     return render(request, "reflections/reflection_form.html", context, status=status)
 
 

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -43,13 +44,49 @@ class SectionForm(forms.Form):
     )
 
 
+CAPTION_MAX_CHARS = 2000
+
+
+class CaptionField(forms.CharField):
+    """A caption as typed. Browsers send a textarea's line breaks as CRLF but count them
+    as one character for its maxlength, so count them as one here too."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Why it is here"))
+        super().__init__(required=False, max_length=CAPTION_MAX_CHARS, **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).replace("\r\n", "\n")
+
+
 class CaptionForm(forms.Form):
-    caption = forms.CharField(
-        label=_("Why it is here"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    caption = CaptionField(widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CaptionsForm(forms.Form):
+    """Every caption on the editor page, saved together. A field is made only for the
+    showcase's items whose caption was sent (`caption-<item id>`), so an item missing from
+    the post keeps its caption, and anything else posted is never read."""
+
+    def __init__(self, data: Any, *, item_ids: Iterable[int]) -> None:
+        super().__init__(data)
+        for item_id in item_ids:
+            if f"caption-{item_id}" in data:
+                self.fields[f"caption-{item_id}"] = CaptionField()
+
+    def captions(self) -> dict[int, str]:
+        """Item id -> caption; call after is_valid()."""
+        return {int(name.split("-")[1]): value for name, value in self.cleaned_data.items()}
+
+    def typed(self) -> dict[int, str]:
+        """Item id -> caption as posted, to give back to the learner when it is refused."""
+        return {int(name.split("-")[1]): self.data[name] for name in self.fields}
+
+    def item_errors(self) -> dict[int, str]:
+        return {
+            int(name.split("-")[1]): " ".join(str(e) for e in errs)
+            for name, errs in self.errors.items()
+        }
 
 
 class ShareLinkForm(forms.Form):

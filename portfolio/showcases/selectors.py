@@ -1,6 +1,7 @@
 """Page-shaped reads for showcases: the owner's editor and the employer's shared view.
 Each runs a fixed number of queries whatever the number of items."""
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,12 +147,19 @@ def links_for(*, showcase: Showcase) -> QuerySet[ShareLink]:
 class Candidate:
     kind: str
     obj: Any
+    checked: bool = False
 
 
-def picker_candidates(*, owner: Any, q: str = "", limit: int = 10) -> list[Candidate]:
-    """The learner's evidence and badges whose titles match, for the item picker
-    (three queries)."""
+def picker_candidates(
+    *, owner: Any, q: str = "", chosen: list[str] | None = None, limit: int = 10
+) -> list[Candidate]:
+    """The learner's evidence and badges whose titles match, for the item picker (three
+    queries). Items already ticked (`chosen`, as "kind:public_id") come first and stay
+    ticked whatever the search; references that are malformed or not the learner's are
+    left out."""
     q = q.strip()[:100]
+    ticked = [Candidate(kind, obj, checked=True) for kind, obj in _chosen(owner, chosen or [])]
+    ticked_ids = {(c.kind, c.obj.pk) for c in ticked}
     artefacts = Artefact.objects.filter(owner=owner)
     reflections = Reflection.objects.filter(owner=owner)
     badges = Badge.objects.filter(owner=owner)
@@ -159,23 +167,61 @@ def picker_candidates(*, owner: Any, q: str = "", limit: int = 10) -> list[Candi
         artefacts = artefacts.filter(Q(title__icontains=q) | Q(description__icontains=q))
         reflections = reflections.filter(title__icontains=q)
         badges = badges.filter(Q(name__icontains=q) | Q(issuer_name__icontains=q))
-    return (
+    found = (
         [Candidate("artefact", a) for a in artefacts.order_by("-learned_on")[:limit]]
         + [Candidate("reflection", r) for r in reflections.order_by("-written_on")[:limit]]
         + [Candidate("badge", b) for b in badges.order_by("-issued_at")[:limit]]
     )
+    return ticked + [c for c in found if (c.kind, c.obj.pk) not in ticked_ids]
+
+
+def _chosen(owner: Any, refs: list[str]) -> list[tuple[str, Any]]:
+    keys = []
+    for ref in refs[:100]:
+        try:
+            keys.append(_parse_reference(ref))
+        except BadReference:
+            continue
+    found = _owned(owner, keys)
+    return [(key[0], found[key]) for key in dict.fromkeys(keys) if key in found]
+
+
+class BadReference(ValueError):
+    """A posted item reference that is malformed, or names nothing the learner owns."""
+
+
+_Key = tuple[str, uuid.UUID]
 
 
 def owned_targets(*, owner: Any, refs: list[str]) -> list[Any]:
-    """Resolve "kind:public_id" references to the owner's own objects (others ignored)."""
-    wanted: dict[str, list[str]] = {kind: [] for kind in _TARGETS}
-    for ref in refs:
-        kind, _sep, public_id = ref.partition(":")
-        if kind in wanted and len(public_id) == 36:
-            wanted[kind].append(public_id)
-    found: dict[str, Any] = {}
+    """Resolve "kind:public_id" references to the owner's own objects, in the order given
+    (repeats once). Raises BadReference if any reference is malformed or names something
+    that does not exist or is someone else's: the two look the same to the caller, and
+    nothing is resolved from a list with a bad reference in it."""
+    keys = list(dict.fromkeys(_parse_reference(ref) for ref in refs))
+    found = _owned(owner, keys)
+    missing = [f"{kind}:{public_id}" for kind, public_id in keys if (kind, public_id) not in found]
+    if missing:
+        raise BadReference(missing[0])
+    return [found[key] for key in keys]
+
+
+def _parse_reference(ref: str) -> _Key:
+    kind, colon, raw = ref.partition(":")
+    if not colon or kind not in _TARGETS:
+        raise BadReference(ref)
+    try:
+        return kind, uuid.UUID(raw)
+    except ValueError:
+        raise BadReference(ref) from None
+
+
+def _owned(owner: Any, keys: list[_Key]) -> dict[_Key, Any]:
+    """The owner's objects among these keys (one query per kind asked for)."""
+    found: dict[_Key, Any] = {}
     for kind, model in (("artefact", Artefact), ("reflection", Reflection), ("badge", Badge)):
-        if wanted[kind]:
-            for obj in model.objects.filter(owner=owner, public_id__in=wanted[kind]):
-                found[f"{kind}:{obj.public_id}"] = obj
-    return [found[ref] for ref in refs if ref in found]
+        wanted = {public_id for k, public_id in keys if k == kind}
+        if wanted:
+            for obj in model.objects.filter(owner=owner, public_id__in=wanted):
+                found[(kind, obj.public_id)] = obj
+    return found

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -161,6 +162,21 @@ def item_update(*, item: ShowcaseItem, caption: str) -> ShowcaseItem:
     item.save(update_fields=["caption"])
     _touch(item.section.showcase_id)
     return item
+
+
+@transaction.atomic
+def captions_update(*, showcase: Showcase, captions: Mapping[int, str]) -> list[ShowcaseItem]:
+    """Set several of the showcase's item captions at once (item id -> caption), writing
+    only those that differ from what is stored. Ids of other showcases' items are
+    ignored. Returns the items changed."""
+    items = ShowcaseItem.objects.filter(section__showcase=showcase, pk__in=list(captions))
+    changed = [item for item in items if item.caption != captions[item.pk]]
+    for item in changed:
+        item.caption = captions[item.pk]
+    if changed:
+        ShowcaseItem.objects.bulk_update(changed, ["caption"])
+        _touch(showcase.pk)
+    return changed
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portfolio.showcases import share_views, views
+from portfolio.showcases import item_views, share_views, views
 
 app_name = "showcases"
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("promote/", views.promote, name="promote"),
     path("<uuid:public_id>/", views.showcase_detail, name="detail"),
     path("<uuid:public_id>/edit/", views.showcase_edit, name="edit"),
-    path("<uuid:public_id>/picker/", views.picker, name="picker"),
+    path("<uuid:public_id>/picker/", item_views.picker, name="picker"),
     path("<uuid:public_id>/preview/", views.showcase_preview, name="preview"),
     path("<uuid:public_id>/duplicate/", views.showcase_duplicate, name="duplicate"),
     path("<uuid:public_id>/archive/", views.showcase_archive, name="archive"),
@@ -20,13 +20,16 @@ urlpatterns = [
     path(
         "<uuid:public_id>/sections/<int:section_id>/move/", views.section_move, name="section_move"
     ),
-    path("<uuid:public_id>/sections/<int:section_id>/items/", views.items_add, name="items_add"),
+    path(
+        "<uuid:public_id>/sections/<int:section_id>/items/", item_views.items_add, name="items_add"
+    ),
     path(
         "<uuid:public_id>/sections/<int:section_id>/order/",
-        views.section_reorder,
+        item_views.section_reorder,
         name="section_reorder",
     ),
-    path("<uuid:public_id>/items/<int:item_id>/", views.item_edit, name="item_edit"),
+    path("<uuid:public_id>/items/", item_views.items_save, name="items_save"),
+    path("<uuid:public_id>/items/<int:item_id>/", item_views.item_edit, name="item_edit"),
     path("<uuid:public_id>/links/", views.links, name="links"),
     path("<uuid:public_id>/links/<uuid:link_id>/revoke/", views.link_revoke, name="link_revoke"),
 ]

@@ -1,12 +1,12 @@
 """The learner's showcase pages: list, editor, sections, items, preview and links.
 Only the owner reaches any of them; everyone else gets a 404 (learners) or 403."""
 
-import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,34 +14,36 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import AuthenticatedRequest, role_required
-from portfolio.models import Section, ShareLink, Showcase, ShowcaseItem
+from core.links import absolute_url
+from portfolio.models import Section, ShareLink, Showcase
 from portfolio.showcases import selectors, services
-from portfolio.showcases.forms import CaptionForm, SectionForm, ShareLinkForm, ShowcaseForm
+from portfolio.showcases.forms import (
+    SectionForm,
+    ShareLinkForm,
+    ShowcaseForm,
+)
 
 learner_only = role_required(Role.LEARNER)
 
 
-def _showcase(request: AuthenticatedRequest, public_id: Any) -> Showcase:
+def showcase_or_404(request: AuthenticatedRequest, public_id: Any) -> Showcase:
     try:
         return selectors.showcase_owned(owner=request.user, public_id=public_id)
     except (Showcase.DoesNotExist, ValidationError):  # ValidationError: not a UUID
         raise Http404 from None
 
 
-def _section(request: AuthenticatedRequest, showcase: Showcase, section_id: int) -> Section:
+def section_or_404(request: AuthenticatedRequest, showcase: Showcase, section_id: int) -> Section:
     try:
         return showcase.sections.get(pk=section_id)
     except Section.DoesNotExist:
         raise Http404 from None
 
 
-def _item(request: AuthenticatedRequest, showcase: Showcase, item_id: int) -> ShowcaseItem:
-    try:
-        return ShowcaseItem.objects.select_related("section").get(
-            pk=item_id, section__showcase=showcase
-        )
-    except ShowcaseItem.DoesNotExist:
-        raise Http404 from None
+def refused_items(request: AuthenticatedRequest, back_url: str) -> HttpResponse:
+    """A posted item reference was malformed or not the learner's own: say so, add nothing."""
+    context = {"back_url": back_url}
+    return render(request, "portfolio/showcase_items_refused.html", context, status=400)
 
 
 @learner_only
@@ -72,7 +74,7 @@ def showcase_create(request: AuthenticatedRequest) -> HttpResponse:
 
 @learner_only
 def showcase_edit(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
-    showcase = _showcase(request, public_id)
+    showcase = showcase_or_404(request, public_id)
     initial = {
         "title": showcase.title,
         "audience": showcase.audience,
@@ -99,35 +101,44 @@ def showcase_edit(request: AuthenticatedRequest, public_id: str) -> HttpResponse
 @learner_only
 def showcase_detail(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     """The editor: sections and items, with reorder, captions and the item picker."""
+    return editor_page(request, public_id)
+
+
+def editor_page(
+    request: AuthenticatedRequest,
+    public_id: Any,
+    *,
+    status: int = 200,
+    typed: Mapping[int, str] | None = None,
+    errors: Mapping[int, str] | None = None,
+) -> HttpResponse:
+    """The editor page; `typed` captions (item id -> text) are shown instead of the
+    stored ones, with `errors` beside them, when a save was refused."""
     try:
         showcase = selectors.showcase_for_editor(owner=request.user, public_id=public_id)
     except Showcase.DoesNotExist:
         raise Http404 from None
+    sections = showcase.sections.all()
+    for section in sections if typed else ():
+        for item in section.items.all():
+            shown = typed.get(item.pk, item.caption)  # type: ignore[union-attr]
+            setattr(item, "caption_unsaved", shown != item.caption)  # noqa: B010
+            setattr(item, "caption_error", (errors or {}).get(item.pk, ""))  # noqa: B010
+            item.caption = shown
     q = request.GET.get("q", "")
     context = {
         "showcase": showcase,
-        "sections": showcase.sections.all(),
+        "sections": sections,
         "section_form": SectionForm(),
         "q": q,
         "candidates": selectors.picker_candidates(owner=request.user, q=q),
     }
-    return render(request, "portfolio/showcase_editor.html", context)
-
-
-@learner_only
-def picker(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
-    """Search-as-you-type results for one section's item picker (an HTML fragment). The
-    section number only keeps each picker's checkbox ids apart on the editor page."""
-    _showcase(request, public_id)
-    candidates = selectors.picker_candidates(owner=request.user, q=request.GET.get("q", ""))
-    section = request.GET.get("section", "")
-    context = {"candidates": candidates, "section_key": section if section.isdigit() else "0"}
-    return render(request, "portfolio/partials/picker_results.html", context)
+    return render(request, "portfolio/showcase_editor.html", context, status=status)
 
 
 @learner_only
 def showcase_preview(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
-    showcase = _showcase(request, public_id)
+    showcase = showcase_or_404(request, public_id)
     shown = selectors.showcase_for_display(showcase=showcase)
     context = {"showcase": shown, "preview": True, "link": None}
     return render(request, "portfolio/shared_showcase.html", context)
@@ -136,7 +147,7 @@ def showcase_preview(request: AuthenticatedRequest, public_id: str) -> HttpRespo
 @learner_only
 @require_POST
 def showcase_duplicate(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
-    copy = services.showcase_duplicate(showcase=_showcase(request, public_id))
+    copy = services.showcase_duplicate(showcase=showcase_or_404(request, public_id))
     messages.success(request, _("Duplicated. This is the copy."))
     return redirect(copy)
 
@@ -144,7 +155,7 @@ def showcase_duplicate(request: AuthenticatedRequest, public_id: str) -> HttpRes
 @learner_only
 @require_POST
 def showcase_archive(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
-    showcase = _showcase(request, public_id)
+    showcase = showcase_or_404(request, public_id)
     archived = not showcase.is_archived
     services.showcase_archive(showcase=showcase, archived=archived)
     messages.success(
@@ -156,7 +167,7 @@ def showcase_archive(request: AuthenticatedRequest, public_id: str) -> HttpRespo
 
 @learner_only
 def showcase_delete(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
-    showcase = _showcase(request, public_id)
+    showcase = showcase_or_404(request, public_id)
     if request.method == "POST":
         services.showcase_delete(showcase=showcase)
         messages.success(request, _("Showcase deleted. Your evidence is kept."))
@@ -167,7 +178,7 @@ def showcase_delete(request: AuthenticatedRequest, public_id: str) -> HttpRespon
 @learner_only
 @require_POST
 def section_add(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
-    showcase = _showcase(request, public_id)
+    showcase = showcase_or_404(request, public_id)
     form = SectionForm(request.POST)
     if form.is_valid():
         services.section_add(
@@ -182,8 +193,8 @@ def section_add(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
 
 @learner_only
 def section_edit(request: AuthenticatedRequest, public_id: str, section_id: int) -> HttpResponse:
-    showcase = _showcase(request, public_id)
-    section = _section(request, showcase, section_id)
+    showcase = showcase_or_404(request, public_id)
+    section = section_or_404(request, showcase, section_id)
     initial = {"heading": section.heading, "intro": section.intro_markdown}
     form = SectionForm(request.POST or None, initial=initial)
     if request.method == "POST":
@@ -206,59 +217,10 @@ def section_edit(request: AuthenticatedRequest, public_id: str, section_id: int)
 @learner_only
 @require_POST
 def section_move(request: AuthenticatedRequest, public_id: str, section_id: int) -> HttpResponse:
-    showcase = _showcase(request, public_id)
-    section = _section(request, showcase, section_id)
+    showcase = showcase_or_404(request, public_id)
+    section = section_or_404(request, showcase, section_id)
     services.section_move(section=section, by=-1 if request.POST.get("direction") == "up" else 1)
     return redirect(f"{showcase.get_absolute_url()}#section-{section.pk}")
-
-
-@learner_only
-@require_POST
-def items_add(request: AuthenticatedRequest, public_id: str, section_id: int) -> HttpResponse:
-    showcase = _showcase(request, public_id)
-    section = _section(request, showcase, section_id)
-    targets = selectors.owned_targets(owner=request.user, refs=request.POST.getlist("items"))
-    if not targets:
-        messages.error(request, _("Choose at least one piece of evidence or badge to add."))
-    else:
-        added = services.items_add(section=section, targets=targets)
-        messages.success(
-            request,
-            _("%(n)d added to “%(section)s”.") % {"n": len(added), "section": section.heading},
-        )
-    return redirect(f"{showcase.get_absolute_url()}#section-{section.pk}")
-
-
-@learner_only
-@require_POST
-def item_edit(request: AuthenticatedRequest, public_id: str, item_id: int) -> HttpResponse:
-    showcase = _showcase(request, public_id)
-    item = _item(request, showcase, item_id)
-    if "remove" in request.POST:
-        services.item_remove(item=item)
-        messages.success(request, _("Removed from the showcase (it stays in your library)."))
-    elif "up" in request.POST or "down" in request.POST:
-        services.item_move(item=item, by=-1 if "up" in request.POST else 1)
-    else:
-        form = CaptionForm(request.POST)
-        if form.is_valid():
-            services.item_update(item=item, caption=form.cleaned_data["caption"])
-            messages.success(request, _("Caption saved."))
-    return redirect(f"{showcase.get_absolute_url()}#item-{item.pk}")
-
-
-@learner_only
-@require_POST
-def section_reorder(request: AuthenticatedRequest, public_id: str, section_id: int) -> JsonResponse:
-    """Drag and drop: the new order of the section's items, as a JSON list of ids."""
-    showcase = _showcase(request, public_id)
-    section = _section(request, showcase, section_id)
-    try:
-        ids = [int(i) for i in json.loads(request.body or b"[]")]
-    except (ValueError, TypeError):
-        return JsonResponse({"error": _("Send the new order as a list of item ids.")}, status=400)
-    services.items_reorder(section=section, item_ids=ids)
-    return JsonResponse({"ok": True})
 
 
 _NEW_LINK_KEY = "share-new-link"
@@ -269,7 +231,7 @@ def links(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     """The showcase's links and a form for a new one. A new link's address is kept in the
     session for one display after the redirect, so a reload shows it no more and makes
     nothing, and the token never appears in a URL or a log."""
-    showcase = _showcase(request, public_id)
+    showcase = showcase_or_404(request, public_id)
     form = ShareLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -283,7 +245,7 @@ def links(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
         request.session[_NEW_LINK_KEY] = {
             "showcase": str(showcase.public_id),
             "label": created.link.label,
-            "url": request.build_absolute_uri(reverse("share:showcase", args=[created.token])),
+            "url": absolute_url(reverse("share:showcase", args=[created.token])),
         }
         return redirect("showcases:links", public_id=showcase.public_id)
     new_link = request.session.get(_NEW_LINK_KEY)
@@ -304,7 +266,7 @@ def links(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
 @learner_only
 @require_POST
 def link_revoke(request: AuthenticatedRequest, public_id: str, link_id: str) -> HttpResponse:
-    showcase = _showcase(request, public_id)
+    showcase = showcase_or_404(request, public_id)
     try:
         link = showcase.links.get(public_id=link_id)
     except (ShareLink.DoesNotExist, ValueError):
@@ -319,7 +281,10 @@ def link_revoke(request: AuthenticatedRequest, public_id: str, link_id: str) -> 
 def promote(request: AuthenticatedRequest) -> HttpResponse:
     """ "Promote to a showcase" from the formative timeline: the chosen items go to the
     first section of an existing showcase, or of a new one."""
-    targets = selectors.owned_targets(owner=request.user, refs=request.POST.getlist("items"))
+    try:
+        targets = selectors.owned_targets(owner=request.user, refs=request.POST.getlist("items"))
+    except selectors.BadReference:
+        return refused_items(request, reverse("portfolio:formative"))
     if not targets:
         messages.error(request, _("Tick at least one item to add to a showcase."))
         return redirect("portfolio:formative")
@@ -330,7 +295,7 @@ def promote(request: AuthenticatedRequest) -> HttpResponse:
             title=request.POST.get("title", "").strip()[:200] or _("New showcase"),
         )
     else:
-        showcase = _showcase(request, choice)
+        showcase = showcase_or_404(request, choice)
     section = showcase.sections.order_by("position", "pk").first() or services.section_add(
         showcase=showcase, heading=_("My best work")
     )

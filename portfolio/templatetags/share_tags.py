@@ -1,14 +1,14 @@
 """Template helpers for shared showcase pages."""
 
-from typing import Any
-
 from django import template
+
+from core import links
 
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def absolute_url(context: dict[str, Any], path: str) -> str:
-    """The full address of a path on this site, as the request reached it (for paper,
-    where a relative link means nothing)."""
-    return str(context["request"].build_absolute_uri(path))
+@register.simple_tag
+def absolute_url(path: str) -> str:
+    """The full address of a path on this site's public base address (SITE_URL), for
+    paper, where a relative link means nothing."""
+    return links.absolute_url(path)

@@ -1,5 +1,7 @@
 // Showcase editor: drag and drop to reorder items (the ↑ ↓ buttons do the same without
-// script or a mouse), and search-as-you-type in the item picker.
+// script or a mouse), search-as-you-type in the item picker (keeping what is ticked), and
+// captions saved as the learner leaves each one, with a warning before leaving the page
+// while one is unsaved ("Save captions" saves them all without script).
 (function () {
   "use strict";
   var token = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -51,10 +53,61 @@
         var asked = ++latest;
         var url = new URL(input.getAttribute("data-picker-url"), window.location.href);
         url.searchParams.set("q", input.value);
+        // Ticked items stay ticked (listed first) whatever the new search finds.
+        target.querySelectorAll("input[name=items]:checked").forEach(function (box) {
+          url.searchParams.append("chosen", box.value);
+        });
         fetch(url.toString(), { credentials: "same-origin" })
           .then(function (r) { return r.ok ? r.text() : null; })
           .then(function (html) { if (html !== null && asked === latest) target.innerHTML = html; });
       }, 250);
     });
   });
+
+  var itemsForm = document.getElementById("items-form");
+  var captions = Array.prototype.slice.call(document.querySelectorAll("textarea[data-save-url]"));
+  var leavingByForm = false;
+  // A caption is unsaved while it differs from what the server last stored (defaultValue),
+  // or when the page came back from a refused save showing typed text (data-unsaved).
+  function unsaved(area) {
+    return area.value !== area.defaultValue || area.hasAttribute("data-unsaved");
+  }
+  function say(area, key) {
+    var status = document.getElementById(area.id + "-status");
+    if (status) {
+      status.textContent = key ? itemsForm.getAttribute("data-say-" + key) : "";
+      status.setAttribute("data-state", key);
+    }
+  }
+  function save(area) {
+    var sent = area.value;
+    var body = new URLSearchParams();
+    body.append("caption", sent);
+    say(area, "saving");
+    fetch(area.getAttribute("data-save-url"), {
+      method: "POST", credentials: "same-origin", keepalive: true, body: body,
+      headers: { "X-CSRFToken": token ? token.value : "", "Accept": "application/json" },
+    })
+      .then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        area.defaultValue = sent;
+        area.removeAttribute("data-unsaved");
+        say(area, unsaved(area) ? "unsaved" : "saved");
+      })
+      .catch(function () { say(area, "failed"); });
+  }
+  captions.forEach(function (area) {
+    area.addEventListener("input", function () { say(area, unsaved(area) ? "unsaved" : ""); });
+    area.addEventListener("change", function () { save(area); }); // on leaving a changed field
+  });
+  if (itemsForm) {
+    // The form's own buttons save every caption, so leaving through them loses nothing.
+    itemsForm.addEventListener("submit", function () { leavingByForm = true; });
+  }
+  window.addEventListener("beforeunload", function (e) {
+    if (leavingByForm || !captions.some(unsaved)) return;
+    e.preventDefault();
+    e.returnValue = ""; // older browsers need a value set to show the warning
+  });
+  window.addEventListener("pageshow", function () { leavingByForm = false; });
 })();

@@ -605,6 +605,11 @@ SHOWCASE_CALLS: dict[str, Call] = {
         lambda w: [i.pk for i in _section(w).items.order_by("-position")],
     ),
     "item_edit": Call(ITEM_EDIT, lambda w: {"remove": "1"}, 302),
+    "items_save": Call(
+        _sc("items_save"),
+        lambda w: {f"caption-{_pdf_item(w).pk}": "Hijacked", "remove": str(_pdf_item(w).pk)},
+        302,
+    ),
     "links": Call(_sc("links")),
     "links (create)": Call(_sc("links"), lambda w: {"label": "Spy"}, 302),
     "link_revoke": Call(LINK_REVOKE, lambda w: {}, 302),
@@ -755,22 +760,23 @@ def classmates(people: People) -> Showcase:
     return showcase
 
 
-def test_someone_elses_evidence_is_ignored_when_adding_items(
+def test_someone_elses_evidence_is_refused_when_adding_items(
     client: Client, people: People, world: Shared
 ) -> None:
+    # Refused like evidence that does not exist, and nothing of the list is added.
     theirs = link_artefact(people.classmate, title="Classmate's evidence")
     client.force_login(people.learner)
     url = reverse("showcases:items_add", args=[world.showcase.public_id, _section(world).pk])
 
-    alone = client.post(url, {"items": [f"artefact:{theirs.public_id}"]}, follow=True)
+    alone = client.post(url, {"items": [f"artefact:{theirs.public_id}"]})
     mixed = client.post(
         url, {"items": [f"artefact:{theirs.public_id}", f"artefact:{world.other_item.public_id}"]}
     )
 
-    assert "Choose at least one piece of evidence" in text(alone)
-    assert mixed.status_code == 302
+    assert alone.status_code == mixed.status_code == 400
+    assert "Nothing was added" in text(alone)
     assert not ShowcaseItem.objects.filter(artefact=theirs).exists()
-    assert ShowcaseItem.objects.filter(section=_section(world), artefact=world.other_item).exists()
+    assert not ShowcaseItem.objects.filter(artefact=world.other_item, section=_section(world))
 
 
 def test_a_learner_cannot_reorder_items_in_someone_elses_section(
