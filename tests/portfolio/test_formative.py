@@ -145,8 +145,8 @@ def test_grouped_by_week_newest_first_with_counts_per_kind(
             1,
             ["Meeting notes", "Python programming", "Private plan", "Site visit"],
         ),
-        (week("Week 11, 2026 (March 9 - March 15)"), 0, 1, 0, ["First week"]),
-        (week("Week 6, 2026 (February 2 - February 8)"), 0, 1, 0, ["Before the course"]),
+        (week("Week 11, 2026 (9 March - 15 March)"), 0, 1, 0, ["First week"]),
+        (week("Week 6, 2026 (2 February - 8 February)"), 0, 1, 0, ["Before the course"]),
     ]
 
 
@@ -297,8 +297,8 @@ def test_a_tutor_sees_the_shared_items_but_never_private_ones(
             1,
             ["Meeting notes", "Python programming", "Site visit"],
         ),
-        (week("Week 11, 2026 (March 9 - March 15)"), 0, 1, 0, ["First week"]),
-        (week("Week 6, 2026 (February 2 - February 8)"), 0, 1, 0, ["Before the course"]),
+        (week("Week 11, 2026 (9 March - 15 March)"), 0, 1, 0, ["First week"]),
+        (week("Week 6, 2026 (2 February - 8 February)"), 0, 1, 0, ["Before the course"]),
     ]
     html = response.content.decode()
     for hidden in ("Private plan", "Hard week", "Hidden badge", "secret", "Private</span>"):
