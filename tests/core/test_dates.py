@@ -21,7 +21,7 @@ EVENING = datetime(2026, 12, 7, 17, 30, tzinfo=UTC)
 
 
 def page_text(user: User, url: str, language: str | None) -> str:
-    client = Client(**({"HTTP_ACCEPT_LANGUAGE": language} if language else {}))
+    client = Client(headers={"Accept-Language": language} if language else {})
     client.force_login(user)
     response = client.get(url)
     assert response.status_code == 200

@@ -10,8 +10,7 @@ from django.test import Client
 def served(client: Client, url: str) -> tuple[str, bytes]:
     response = client.get(url)
     assert response.status_code == 200, url
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response["Content-Type"], body
+    return response["Content-Type"], response.getvalue()
 
 
 def test_favicon_ico_points_to_a_real_icon_for_anyone(client: Client, db: None) -> None:
