@@ -4,7 +4,8 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User, time_zone_choices
+from accounts.models import User
+from accounts.timezones import TimeZoneField
 
 
 class SignupForm(forms.Form):
@@ -31,8 +32,7 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
         self.fields["name"].widget.attrs["autocomplete"] = "name"
-        self.fields["time_zone"] = forms.ChoiceField(
+        self.fields["time_zone"] = TimeZoneField(
             label=_("Time zone"),
-            choices=time_zone_choices(),
             help_text=_("Dates and times on every page are shown in this time zone."),
         )

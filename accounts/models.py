@@ -2,7 +2,6 @@
 tutors to learners."""
 
 import uuid
-import zoneinfo
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -13,16 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.timezones import all_time_zones
 from core.models import BaseModel
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    """Read at form time, not stored in migrations: tzdata changes between machines."""
-    return sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones())
-
-
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    """Checked against the machine's tz database, never stored in migrations."""
+    if value not in all_time_zones():
         raise ValidationError(_("Choose a time zone from the list, for example Europe/London."))
 
 

@@ -14,9 +14,30 @@ MAX_ID_CHARS = 2000  # StackItem.achievement_id
 MAX_LABEL_CHARS = 300  # StackItem.label
 
 
-class BadgeImportForm(forms.Form):
-    """Three ways in, on one page: a baked image, JSON or a signed token, or a URL."""
+IMPORT_METHODS = [
+    ("image", _("I have the badge image (PNG or SVG)")),
+    ("text", _("I have the badge's JSON or a signed token")),
+    ("url", _("I have the badge's web address")),
+]
+_MISSING_FOR_METHOD = {
+    "image": _("Choose the badge image file."),
+    "text": _("Paste the badge's JSON or signed token."),
+    "url": _("Enter the badge's web address."),
+}
 
+
+class BadgeImportForm(forms.Form):
+    """Three ways in, on one page: a baked image, JSON or a signed token, or a URL.
+
+    `method` says which one the learner chose; the other two fields are then ignored,
+    so something left in a field the page hid cannot get in the way."""
+
+    method = forms.ChoiceField(
+        label=_("How do you have your badge?"),
+        choices=IMPORT_METHODS,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     image = forms.FileField(
         label=_("Baked badge image"),
         required=False,
@@ -60,6 +81,15 @@ class BadgeImportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        method = data.get("method")
+        if method:
+            for other in ("image", "text", "url"):
+                if other != method:
+                    data[other] = None
+                    self.errors.pop(other, None)
+            if not data.get(method) and method not in self.errors:
+                self.add_error(method, _MISSING_FOR_METHOD[method])
+                return data
         given = [name for name in ("image", "text", "url") if data.get(name)]
         if not given:
             raise forms.ValidationError(

@@ -1,5 +1,6 @@
-from django.http import HttpRequest, JsonResponse
-from django.views.decorators.cache import never_cache
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
 
 from core.health import run_checks
 
@@ -17,3 +18,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         },
     }
     return JsonResponse(body, status=503 if down else 200)
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers and crawlers ask for /favicon.ico whatever the page links; the icon itself
+    is a static file (fingerprinted in production), so this only points there."""
+    return HttpResponseRedirect(static("icons/favicon.ico"))

@@ -290,8 +290,15 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Learner Portfolio"
 
 # --- Internationalisation -------------------------------------------------------------
+# LocaleMiddleware picks the language from Accept-Language; en-GB, en-AU, en-IN... and a
+# browser that sends none get "en" (day month year), en-US gets its own month-first dates.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("en-gb", _("English (United Kingdom)"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("en-gb", _("English (United Kingdom)")),
+    ("en-us", _("English (United States)")),
+]
+FORMAT_MODULE_PATH = ["portfolio.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")

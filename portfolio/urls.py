@@ -26,4 +26,5 @@ urlpatterns = [
     path("s/", include(share_urlpatterns)),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
 ]

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Cohort, Role, User
@@ -363,7 +364,7 @@ def meeting_record(
         recipient=learner,
         kind=NotificationKind.MEETING,
         text=_("%(name)s recorded your review meeting of %(date)s.")
-        % {"name": tutor.display_name, "date": held_on.isoformat()},
+        % {"name": tutor.display_name, "date": date_format(held_on, "DATE_FORMAT")},
         url=reverse("portfolio:formative"),
     )
     for goal in goals:

@@ -1,3 +1,5 @@
+import re
+
 from django.test import Client
 from django.urls import reverse
 
@@ -28,3 +30,58 @@ def test_a_role_cannot_be_changed_through_the_profile_form(client: Client, peopl
     client.post(reverse("accounts:profile"), {"name": "X", "time_zone": "UTC", "role": "admin"})
     people.learner.refresh_from_db()
     assert people.learner.role == "learner"
+
+
+def _select(html: str) -> str:
+    start = re.search(r'<select[^>]*name="time_zone"', html)
+    assert start is not None
+    return html[start.start() : html.index("</select>", start.start())]
+
+
+def test_time_zones_are_grouped_by_region_with_the_person_s_own_selected(
+    client: Client, people: People
+) -> None:
+    people.learner.time_zone = "Europe/London"
+    people.learner.save(update_fields=["time_zone"])
+    client.force_login(people.learner)
+    select = _select(client.get(reverse("accounts:profile")).content.decode())
+    europe = select[select.index('<optgroup label="Europe">') :]
+    europe = europe[: europe.index("</optgroup>")]
+    assert '<option value="Europe/London" selected>London</option>' in europe
+    assert select.count(" selected") == 1
+    assert '<option value="America/Argentina/Buenos_Aires">Argentina / Buenos Aires' in select
+    # Old aliases are not offered to newcomers...
+    assert 'value="US/Eastern"' not in select
+
+
+def test_someone_with_an_old_time_zone_name_keeps_it(client: Client, people: People) -> None:
+    people.learner.time_zone = "US/Eastern"
+    people.learner.save(update_fields=["time_zone"])
+    client.force_login(people.learner)
+    select = _select(client.get(reverse("accounts:profile")).content.decode())
+    assert '<option value="US/Eastern" selected>US/Eastern</option>' in select
+    client.post(reverse("accounts:profile"), {"name": "X", "time_zone": "US/Eastern"})
+    people.learner.refresh_from_db()
+    assert people.learner.time_zone == "US/Eastern"
+
+
+def test_a_refused_time_zone_keeps_the_name_typed_and_selects_nothing_odd(
+    client: Client, people: People
+) -> None:
+    client.force_login(people.learner)
+    response = client.post(
+        reverse("accounts:profile"), {"name": "Lena", "time_zone": '"><script>x</script>'}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Select a valid choice" in html
+    assert "<script>x" not in html
+    assert " selected" not in _select(html)
+
+
+def test_the_profile_page_runs_a_fixed_number_of_queries(
+    client: Client, people: People, django_assert_max_num_queries
+) -> None:
+    client.force_login(people.learner)
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("accounts:profile")).status_code == 200

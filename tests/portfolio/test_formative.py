@@ -139,14 +139,14 @@ def test_grouped_by_week_newest_first_with_counts_per_kind(
     march(people.learner)
     assert periods(learner_client.get(OWN + "?group_by=week")) == [
         (
-            week("Week 12, 2026 (March 16 - March 22)"),
+            week("Week 12, 2026 (16 March - 22 March)"),
             3,
             0,
             1,
             ["Meeting notes", "Python programming", "Private plan", "Site visit"],
         ),
-        (week("Week 11, 2026 (March 9 - March 15)"), 0, 1, 0, ["First week"]),
-        (week("Week 6, 2026 (February 2 - February 8)"), 0, 1, 0, ["Before the course"]),
+        (week("Week 11, 2026 (9 March - 15 March)"), 0, 1, 0, ["First week"]),
+        (week("Week 6, 2026 (2 February - 8 February)"), 0, 1, 0, ["Before the course"]),
     ]
 
 
@@ -170,7 +170,7 @@ def test_counts_are_shown_on_the_page(learner_client: Client, people: People) ->
     march(people.learner)
     html = learner_client.get(OWN + "?group_by=week").content.decode()
     assert "3 artefacts" in html and "1 badge" in html and "1 reflection" in html
-    dates = week("March 16 - March 22")
+    dates = week("16 March - 22 March")
     assert (
         f'<h2 id="period-2026-03-16">Week 12, 2026'
         f'<span class="timeline-period__dates"> {dates}</span></h2>'
@@ -180,7 +180,7 @@ def test_counts_are_shown_on_the_page(learner_client: Client, people: People) ->
 def test_a_week_at_new_year_belongs_to_its_iso_year(learner_client: Client, people: People) -> None:
     link(people.learner, "New year", date(2027, 1, 2))
     assert periods(learner_client.get(OWN + "?group_by=week"))[0][0] == (
-        week("Week 53, 2026 (December 28 - January 3)")
+        week("Week 53, 2026 (28 December - 3 January)")
     )
 
 
@@ -291,14 +291,14 @@ def test_a_tutor_sees_the_shared_items_but_never_private_ones(
     response = tutor_client.get(for_learner(people.learner) + "?group_by=week")
     assert periods(response) == [
         (
-            week("Week 12, 2026 (March 16 - March 22)"),
+            week("Week 12, 2026 (16 March - 22 March)"),
             2,
             0,
             1,
             ["Meeting notes", "Python programming", "Site visit"],
         ),
-        (week("Week 11, 2026 (March 9 - March 15)"), 0, 1, 0, ["First week"]),
-        (week("Week 6, 2026 (February 2 - February 8)"), 0, 1, 0, ["Before the course"]),
+        (week("Week 11, 2026 (9 March - 15 March)"), 0, 1, 0, ["First week"]),
+        (week("Week 6, 2026 (2 February - 8 February)"), 0, 1, 0, ["Before the course"]),
     ]
     html = response.content.decode()
     for hidden in ("Private plan", "Hard week", "Hidden badge", "secret", "Private</span>"):
