@@ -29,6 +29,13 @@ from tests.portfolio.showcase_data import (
 PASSPHRASE = "blue heron at dawn"
 
 
+@pytest.fixture(autouse=True)
+def _site_url(settings: Any) -> None:
+    """Share links and printed addresses are on the site's public address (SITE_URL),
+    not the address a request happened to use."""
+    settings.SITE_URL = "https://portfolio.example.org"
+
+
 @pytest.fixture
 def world(people: People) -> Shared:
     return shared_showcase(people.learner)
@@ -172,7 +179,7 @@ def test_making_a_link_redirects_so_a_reload_makes_nothing(
     reloaded = learner_client.get(made["Location"]).content.decode()
 
     assert made.status_code == 302 and made["Location"] == links_url
-    token = re.search(r'value="http://testserver/s/([^/"]+)/"', shown)
+    token = re.search(r'value="https://portfolio.example.org/s/([^/"]+)/"', shown)
     assert token is not None
     assert ShareLink.objects.get(showcase=showcase).label == "Acme HR"
     assert token.group(1) not in reloaded
@@ -235,7 +242,9 @@ def test_the_new_link_block_takes_focus_and_offers_a_copy_button(
     assert heading is not None
     assert 'tabindex="-1"' in heading.group() and "autofocus" in heading.group()
     # Without scripts the link is plain selectable text and the button stays hidden.
-    assert re.search(r'<input id="new-link" type="text" readonly value="http://testserver/s/', html)
+    assert re.search(
+        r'<input id="new-link" type="text" readonly value="https://portfolio.example.org/s/', html
+    )
     button = re.search(r"<button [^>]*data-copy=\"new-link\"[^>]*>Copy link</button>", html)
     assert button is not None and " hidden>" in button.group()
     assert re.search(r'<p id="new-link-status"[^>]*role="status"', html)
@@ -265,7 +274,7 @@ def test_the_shared_page_prints_badge_verification_addresses_and_no_buttons(
     html = client.get(page(world.token)).content.decode()
 
     verify = reverse("share:badge", args=[world.token, world.badge.public_id])
-    assert f'<span class="print-url">http://testserver{verify}</span>' in html
+    assert f'<span class="print-url">https://portfolio.example.org{verify}</span>' in html
     # Paper cannot download: it says which file there is instead.
     assert re.search(r'<p class="print-only">File: risk-assessment\.pdf \([^)]+\), with', html)
     rules = _print_rules(_stylesheet(html, "showcase.css"))

@@ -17,6 +17,13 @@ from tests.conftest import People
 from tests.portfolio.showcase_data import shared_showcase
 
 
+@pytest.fixture(autouse=True)
+def _site_url(settings: Any) -> None:
+    """Share links and printed addresses are on the site's public address (SITE_URL),
+    not the address a request happened to use."""
+    settings.SITE_URL = "https://portfolio.example.org"
+
+
 @pytest.fixture
 def learner_client(client: Client, people: People) -> Client:
     client.force_login(people.learner)
@@ -242,7 +249,9 @@ def test_a_share_link_is_shown_once_and_only_its_hash_is_kept(
     response = learner_client.post(
         url, {"label": "Acme HR", "expires_on": "", "passphrase": ""}, follow=True
     )
-    shared = re.search(r'value="http://testserver/s/([^/"]+)/"', response.content.decode())
+    shared = re.search(
+        r'value="https://portfolio.example.org/s/([^/"]+)/"', response.content.decode()
+    )
     assert shared is not None
     token = shared.group(1)
     assert len(token) >= 22  # at least 128 bits, URL-safe
