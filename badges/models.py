@@ -3,6 +3,7 @@ added (a note, a visibility), and every verification of it."""
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -111,13 +112,24 @@ class Badge(BaseModel):
         return self.issuer_identity != Identity.NOT_IDENTIFIED
 
     @property
+    def issuer_id(self) -> str:
+        """The issuer's id as the credential states it (an https URL or a DID)."""
+        return str(self.details.get("issuer_id") or "")
+
+    @property
     def issuer_web_page(self) -> str:
-        """The issuer's web address to link to: only when the issuer is identified (a
-        self-described issuer's URL is a claim, never linked as if it were theirs), and
-        never a DID or URN."""
-        if not self.issuer_identified:
-            return ""
-        return self.issuer_url if self.issuer_url.startswith(("https://", "http://")) else ""
+        """The issuer's web address to link to, only where someone vouches for it: the
+        address a trusted registry lists, or the credential's own address when it is on
+        the domain that proved the issuer's identity. A self-described issuer's address is
+        a claim, never linked as if it were theirs."""
+        if self.issuer_identity == Identity.REGISTRY:
+            listed = str(self.issuer_registry.get("listed_url") or "")
+            return listed if listed.startswith("https://") else ""
+        if self.issuer_identity == Identity.DOMAIN and self.issuer_domain:
+            host = (urlsplit(self.issuer_url).hostname or "").lower()
+            on_domain = host == self.issuer_domain or host.endswith("." + self.issuer_domain)
+            return self.issuer_url if on_domain and self.issuer_url.startswith("https://") else ""
+        return ""
 
     @property
     def is_verified(self) -> bool:

@@ -100,6 +100,7 @@ class RegistryMatch:
     source: str  # the URL it is fetched from, or the name of the uploaded file
     fetched_at: str  # ISO 8601: when the copy that matched was fetched or uploaded
     listed_name: str = ""  # the issuer's name as the registry gives it
+    listed_url: str = ""  # the issuer's web address as the registry gives it
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +109,7 @@ class RegistryMatch:
             "source": self.source,
             "fetched_at": self.fetched_at,
             "listed_name": self.listed_name,
+            "listed_url": self.listed_url,
         }
 
 

@@ -25,4 +25,5 @@ def registry_match(*, issuer_id: str) -> RegistryMatch | None:
         source=registry.source,
         fetched_at=registry.fetched_at.isoformat(),
         listed_name=entry.name,
+        listed_url=entry.url,
     )

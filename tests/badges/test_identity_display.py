@@ -219,3 +219,36 @@ def test_an_expired_badges_date_check_is_not_passed(client: Client, learner: Use
     # Written in the reader's locale when shown, never as the stored ISO date.
     assert "Expired on 2025-07-10" not in page
     assert re.search(r"Expired on (10 Jul|Jul(y|\.)? 10,) 2025", page)
+
+
+def test_a_registry_listed_issuer_is_shown_by_the_registrys_name_not_the_one_it_claims(
+    client: Client, learner: User
+) -> None:
+    doc = credential(issuer="did:key:x", recipient=learner.email)
+    doc["issuer"] = {**doc["issuer"], "name": "University of Oxford", "url": OXFORD}
+    signed = sign_trusted(doc)  # the registry lists this DID as "Test Institute"
+    badge = services.badge_import(
+        owner=learner, payload=json.dumps(signed), source=Badge.Source.JSON
+    )
+    assert badge.issuer_identity == "registry"
+    assert badge.issuer_web_page == ""  # the registry lists no web address for it
+    token = _shared(learner, badge)
+    card = _page(client, reverse("share:showcase", args=[token]))
+    assert "Issued by Test Institute · listed by Test registry" in card
+    assert "Issued by University of Oxford" not in card
+    page = _page(client, reverse("share:badge", args=[token, badge.public_id]))
+    assert "<strong>Test Institute</strong>, listed in Test registry" in page
+    assert "The credential calls its issuer “University of Oxford”" in page
+    assert f'href="{OXFORD}"' not in page
+
+
+def test_a_domain_identified_issuer_links_only_an_address_on_that_domain(
+    learner: User, fake_web: FakeWeb
+) -> None:
+    badge = _domain_badge(learner, fake_web)
+    Badge.objects.filter(pk=badge.pk).update(issuer_url="https://issuer.example.edu/about")
+    badge.refresh_from_db()
+    assert badge.issuer_web_page == "https://issuer.example.edu/about"
+    Badge.objects.filter(pk=badge.pk).update(issuer_url=OXFORD)
+    badge.refresh_from_db()
+    assert badge.issuer_web_page == ""  # a claimed address elsewhere is not linked
