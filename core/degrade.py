@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 # What Django's RedisCache raises when the server cannot be reached or does not answer
 # within the socket timeouts set in settings.CACHES.
-CACHE_DOWN: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+CACHE_DOWN = (RedisConnectionError, RedisTimeoutError)
 RETRY_AFTER_SECONDS = 60
 
 
@@ -77,11 +77,11 @@ class OptionalCache:
             return default
 
     def set(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT) -> None:
-        with contextlib.suppress(CACHE_DOWN):
+        with contextlib.suppress(*CACHE_DOWN):
             cache.set(key, value, timeout)
 
     def delete(self, key: str) -> None:
-        with contextlib.suppress(CACHE_DOWN):
+        with contextlib.suppress(*CACHE_DOWN):
             cache.delete(key)
 
 

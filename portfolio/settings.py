@@ -122,13 +122,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # While it is down, forms that need it answer 503 "try again in a minute" (core/degrade.py);
 # the short timeouts make a dead or unreachable server fail fast instead of holding a worker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portfolio"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
