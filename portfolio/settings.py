@@ -294,7 +294,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's rate limits, counted per client address (core/clientip.py, through the
 # adapter) so that one client's failures never lock out anyone at another address. Failed
 # sign-ins: 10 a minute from one client whatever the email, and 5 in 5 minutes for one
-# email (that one is what stops guessing a person's password from many addresses).
+# email (that one stops guessing a person's password from many addresses; the price is
+# that someone who knows an address can pause sign-in for that one person, 5 minutes).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Learner Portfolio"
@@ -302,9 +303,12 @@ MFA_TOTP_ISSUER = "Learner Portfolio"
 # --- Client addresses behind a reverse proxy (core/clientip.py) ------------------------
 # Without either setting X-Forwarded-For is ignored and the direct peer is the client.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
-TRUSTED_PROXIES = [
-    ipaddress.ip_network(item, strict=False) for item in env_list("DJANGO_TRUSTED_PROXIES")
-]
+try:
+    TRUSTED_PROXIES = [
+        ipaddress.ip_network(item, strict=False) for item in env_list("DJANGO_TRUSTED_PROXIES")
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {exc}") from exc
 if TRUSTED_PROXY_COUNT and TRUSTED_PROXIES:
     raise ImproperlyConfigured(
         "Set DJANGO_TRUSTED_PROXY_COUNT or DJANGO_TRUSTED_PROXIES, not both."

@@ -79,6 +79,12 @@ def test_both_settings_at_once_are_refused() -> None:
     assert "not both" in result.stderr
 
 
+def test_a_malformed_proxy_network_is_refused_with_its_name() -> None:
+    result = manage("check", env={"DJANGO_TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal"})
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES" in result.stderr and "proxy.internal" in result.stderr
+
+
 def _sign_in(client: Client, email: str, password: str, *, address: str) -> str:
     response = client.post(
         reverse("account_login"),
