@@ -10,6 +10,7 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.http import HttpRequest
 
+from core.clientip import client_ip
 from core.email import email_enqueue
 from core.links import absolute_url
 
@@ -58,3 +59,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         return on_public_site(super().get_reset_password_from_key_url(key))
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth's rate limits count per this address; behind a proxy REMOTE_ADDR is the
+        # proxy's, which would let one client's failures lock out everyone.
+        return client_ip(request)

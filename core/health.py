@@ -37,7 +37,7 @@ def check_cache() -> Check:
         return Check("cache", False, f"unreachable: {exc.__class__.__name__}: {exc}")
     if value != "1":
         return Check("cache", False, "wrote a value and could not read it back")
-    return Check("cache", True, settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1])
+    return Check("cache", True, str(settings.CACHES["default"]["BACKEND"]).rsplit(".", 1)[-1])
 
 
 def check_broker() -> Check:

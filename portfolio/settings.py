@@ -6,6 +6,7 @@ At scale the same code reads DATABASE_URL, CELERY_BROKER_URL, REDIS_URL, the
 S3 variables and the SMTP variables; see README.md ("Production").
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "core.degrade.CacheDownMiddleware",
 ]
 
 ROOT_URLCONF = "portfolio.urls"
@@ -117,13 +119,17 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (allauth's rate limits live here, so it must be shared by all web processes) -
+# While it is down, forms that need it answer 503 "try again in a minute" (core/degrade.py);
+# the short timeouts make a dead or unreachable server fail fast instead of holding a worker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portfolio"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -285,9 +291,28 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# allauth's default rate limits stay on (login failures, signups, password resets...).
+# allauth's rate limits, counted per client address (core/clientip.py, through the
+# adapter) so that one client's failures never lock out anyone at another address. Failed
+# sign-ins: 10 a minute from one client whatever the email, and 5 in 5 minutes for one
+# email (that one stops guessing a person's password from many addresses; the price is
+# that someone who knows an address can pause sign-in for that one person, 5 minutes).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Learner Portfolio"
+
+# --- Client addresses behind a reverse proxy (core/clientip.py) ------------------------
+# Without either setting X-Forwarded-For is ignored and the direct peer is the client.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+try:
+    TRUSTED_PROXIES = [
+        ipaddress.ip_network(item, strict=False) for item in env_list("DJANGO_TRUSTED_PROXIES")
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {exc}") from exc
+if TRUSTED_PROXY_COUNT and TRUSTED_PROXIES:
+    raise ImproperlyConfigured(
+        "Set DJANGO_TRUSTED_PROXY_COUNT or DJANGO_TRUSTED_PROXIES, not both."
+    )
 
 # --- Internationalisation -------------------------------------------------------------
 # LocaleMiddleware picks the language from Accept-Language; en-GB, en-AU, en-IN... and a

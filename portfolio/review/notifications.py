@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.degrade import optional_cache as cache
 from portfolio.models import Notification, NotificationKind, NotificationPreference
 
 NOTIFICATION_TEXT_MAX = 500

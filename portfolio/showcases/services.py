@@ -16,8 +16,11 @@ from django.utils import timezone
 from core.html import render_markdown
 from portfolio.models import Section, ShareLink, Showcase, ShowcaseItem
 
+# Wrong passphrases allowed per link and client, and per link from all clients together.
 PASSPHRASE_ATTEMPTS = 5
 PASSPHRASE_WINDOW_SECONDS = 15 * 60
+PASSPHRASE_LINK_ATTEMPTS = 100
+PASSPHRASE_LINK_WINDOW_SECONDS = 60 * 60
 
 
 @transaction.atomic
@@ -300,22 +303,41 @@ def link_record_open(*, link: ShareLink) -> None:
 
 
 class TooManyAttempts(Exception):
-    pass
+    def __init__(self, *, whole_link: bool, wait_seconds: int) -> None:
+        super().__init__(whole_link, wait_seconds)
+        self.whole_link = whole_link
+        self.wait_seconds = wait_seconds
 
 
 def link_check_passphrase(*, link: ShareLink, passphrase: str, client: str) -> bool:
     """Whether the passphrase is right. Raises TooManyAttempts after 5 wrong tries for
-    this link from this client within 15 minutes (kept in the shared cache)."""
-    key = f"share-pass:{link.pk}:{hashlib.sha256(client.encode()).hexdigest()[:16]}"
-    if int(cache.get(key, 0)) >= PASSPHRASE_ATTEMPTS:
-        raise TooManyAttempts
+    this link from this client (an address, see core.clientip.client_key) within 15
+    minutes, or after 100 wrong tries for this link from everyone within an hour.
+
+    Counted per client so that one viewer's wrong guesses never lock out another; the
+    per-link ceiling stops a guesser spreading over many addresses (at most 2,400 guesses
+    a day), at the price of the link pausing for everyone while that happens.
+    The counts live in the shared cache; if it is unreachable its connection error is
+    raised before the passphrase is checked (fail closed, see core.degrade)."""
+    client_key = f"share-pass:{link.pk}:{hashlib.sha256(client.encode()).hexdigest()[:16]}"
+    link_key = f"share-pass:{link.pk}:all"
+    counts = cache.get_many([client_key, link_key])
+    if int(counts.get(client_key, 0)) >= PASSPHRASE_ATTEMPTS:
+        raise TooManyAttempts(whole_link=False, wait_seconds=PASSPHRASE_WINDOW_SECONDS)
+    if int(counts.get(link_key, 0)) >= PASSPHRASE_LINK_ATTEMPTS:
+        raise TooManyAttempts(whole_link=True, wait_seconds=PASSPHRASE_LINK_WINDOW_SECONDS)
     if check_password(passphrase, link.passphrase_hash):
-        cache.delete(key)
+        cache.delete(client_key)
         return True
+    _count_failure(client_key, PASSPHRASE_WINDOW_SECONDS)
+    _count_failure(link_key, PASSPHRASE_LINK_WINDOW_SECONDS)
+    return False
+
+
+def _count_failure(key: str, window: int) -> None:
     # add() starts the window once; incr() counts atomically across processes.
-    cache.add(key, 0, PASSPHRASE_WINDOW_SECONDS)
+    cache.add(key, 0, window)
     try:
         cache.incr(key)
     except ValueError:  # expired between add() and incr(): start again
-        cache.set(key, 1, PASSPHRASE_WINDOW_SECONDS)
-    return False
+        cache.set(key, 1, window)

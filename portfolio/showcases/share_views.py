@@ -15,6 +15,8 @@ from artefacts.models import Artefact
 from artefacts.serving import artefact_file_response, artefact_thumbnail_response
 from badges.models import Badge
 from badges.report import report_response
+from core.clientip import client_key
+from core.degrade import CACHE_DOWN, cache_unavailable_response
 from core.serving import serve_file
 from portfolio.models import ShareLink
 from portfolio.showcases import selectors, services
@@ -73,14 +75,17 @@ def _passphrase_page(request: HttpRequest, link: ShareLink) -> HttpResponse:
     form = PassphraseForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        client = request.META.get("REMOTE_ADDR", "")
         try:
             ok = services.link_check_passphrase(
-                link=link, passphrase=form.cleaned_data["passphrase"], client=client
+                link=link, passphrase=form.cleaned_data["passphrase"], client=client_key(request)
             )
-        except services.TooManyAttempts:
-            form.add_error(None, _("Too many wrong attempts. Wait 15 minutes and try again."))
-            status = 429
+        except CACHE_DOWN:
+            return cache_unavailable_response(request)  # fail closed: no check, no guess
+        except services.TooManyAttempts as locked:
+            form.add_error(None, _too_many_message(locked))
+            response = render(request, "portfolio/passphrase.html", {"form": form}, status=429)
+            response["Retry-After"] = str(locked.wait_seconds)
+            return response
         else:
             if ok:
                 unlocked = request.session.get(_SESSION_KEY, [])
@@ -89,6 +94,14 @@ def _passphrase_page(request: HttpRequest, link: ShareLink) -> HttpResponse:
             form.add_error("passphrase", _("That passphrase is not right. Check it and try again."))
             status = 403
     return render(request, "portfolio/passphrase.html", {"form": form}, status=status)
+
+
+def _too_many_message(locked: services.TooManyAttempts) -> str:
+    if locked.whole_link:
+        return _(
+            "Too many wrong passphrases have been tried on this link. Wait an hour and try again."
+        )
+    return _("Too many wrong attempts. Wait 15 minutes and try again.")
 
 
 def showcase_page(request: HttpRequest, link: ShareLink) -> HttpResponse:

@@ -1,10 +1,12 @@
-"""/healthz names what is down. The "down" services are real clients aimed at a closed
-port on loopback, not mocks."""
+"""/healthz says whether the site can serve; staff also see what is down and why. The
+"down" services are real clients aimed at a closed port on loopback, not mocks."""
 
 import socket
 
 import pytest
 from django.test import Client
+
+from tests.conftest import People
 
 
 @pytest.fixture
@@ -15,8 +17,14 @@ def closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_healthy_reports_each_service(client: Client, db: None) -> None:
-    response = client.get("/healthz")
+@pytest.fixture
+def staff_client(client: Client, people: People) -> Client:
+    client.force_login(people.admin)
+    return client
+
+
+def test_healthy_reports_each_service_to_staff(staff_client: Client) -> None:
+    response = staff_client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
@@ -24,35 +32,78 @@ def test_healthy_reports_each_service(client: Client, db: None) -> None:
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_cache_down_is_named_with_503(client: Client, db: None, settings, closed_port: int) -> None:
+def _dead_cache(settings, port: int) -> None:
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
         }
     }
+
+
+def test_anonymous_callers_get_only_the_overall_state(client: Client, db: None) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_anonymous_callers_learn_no_hosts_ports_or_components_when_down(
+    client: Client, db: None, settings, closed_port: int
+) -> None:
+    _dead_cache(settings, closed_port)
     response = client.get("/healthz")
     assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
+    text = response.content.decode()
+    assert str(closed_port) not in text and "127.0.0.1" not in text and "cache" not in text
+
+
+@pytest.mark.parametrize("role", ["learner", "tutor"])
+def test_learners_and_tutors_get_only_the_overall_state(
+    client: Client, people: People, settings, closed_port: int, role: str
+) -> None:
+    client.force_login(getattr(people, role))
+    _dead_cache(settings, closed_port)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
+
+
+def test_a_superuser_sees_the_detail(client: Client, db: None) -> None:
+    from accounts.models import User
+
+    client.force_login(User.objects.create_superuser("root@example.com", "x"))
+    body = client.get("/healthz").json()
+    assert set(body["checks"]) == {"database", "cache", "broker"}
+
+
+def test_cache_down_is_named_with_503_for_staff(
+    staff_client: Client, settings, closed_port: int
+) -> None:
+    _dead_cache(settings, closed_port)
+    response = staff_client.get("/healthz")
+    assert response.status_code == 503
     body = response.json()
+    assert body["status"] == "unavailable"
     assert body["down"] == ["cache"]
     assert "unreachable" in body["checks"]["cache"]["detail"]
 
 
-def test_broker_down_is_named_with_503(
-    client: Client, db: None, settings, closed_port: int
+def test_broker_down_is_named_with_503_for_staff(
+    staff_client: Client, settings, closed_port: int
 ) -> None:
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port}/0"
-    response = client.get("/healthz")
+    response = staff_client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["down"] == ["broker"]
 
 
 def test_without_a_broker_tasks_run_in_process_and_that_is_healthy(
-    client: Client, db: None, settings
+    staff_client: Client, settings
 ) -> None:
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    body = client.get("/healthz").json()
+    body = staff_client.get("/healthz").json()
     assert body["checks"]["broker"] == {
         "ok": True,
         "detail": "none configured: tasks run in-process",
