@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,39 @@ def _wait_until_ready(process: subprocess.Popen[bytes], hostname: str, log: Path
             return
     process.kill()
     pytest.fail(f"Celery worker not ready within 60s:\n{log.read_text()}")
+
+
+# --- Broker -----------------------------------------------------------------------------
+
+# Nothing listens here (a port reserved for these tests): a broker that is down.
+CLOSED_BROKER_URL = "redis://127.0.0.1:6395/0"
+
+
+@contextmanager
+def celery_broker(url: str) -> Iterator[None]:
+    """Publish this process's tasks to `url` (not in-process) inside the block, as the
+    web process does in production with CELERY_BROKER_URL set."""
+    conf = celery_app.conf
+    saved = (conf.broker_url, conf.task_always_eager)
+    _drop_broker_connections()
+    conf.broker_url, conf.task_always_eager = url, False
+    try:
+        yield
+    finally:
+        _drop_broker_connections()
+        conf.broker_url, conf.task_always_eager = saved
+
+
+def _drop_broker_connections() -> None:
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down() -> Iterator[None]:
+    """The broker is unreachable for the test: every publish fails."""
+    with celery_broker(CLOSED_BROKER_URL):
+        yield
 
 
 # --- S3 ---------------------------------------------------------------------------------
