@@ -26,6 +26,8 @@ def _message(subject: str = "Your digest") -> EmailMessage:
 class SecondSenderBackend(EmailBackend):
     """A mail server during whose delivery a second worker tries the same message."""
 
+    second_sent: bool | None = None
+
     def send_messages(self, messages: Any) -> int:
         outbound = OutboundEmail.objects.get()
         SecondSenderBackend.second_sent = email_deliver(outbound_id=outbound.pk)
