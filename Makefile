@@ -48,8 +48,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
+# Restarted if it dies (crash, kill -9, lost Redis); Ctrl-C stops it for good. In
+# production a process supervisor does this (README "Workers and Redis").
 worker: install var
-	$(BIN)/celery -A portfolio worker --beat --loglevel=info --schedule var/celerybeat-schedule
+	@until $(BIN)/celery -A portfolio worker --beat --loglevel=info \
+		--schedule var/celerybeat-schedule; do \
+		echo "worker exited ($$?); restarting in 2 s (Ctrl-C to stop)"; sleep 2; done
 
 bench: install var
 	$(BIN)/python -m bench

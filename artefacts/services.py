@@ -1,8 +1,9 @@
 """Writes with business meaning for artefacts."""
 
 import hashlib
+import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -10,14 +11,21 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from artefacts.models import Artefact
+from core.enqueue import task_enqueue, task_enqueue_on_commit
 from core.html import render_markdown
 from core.models import Visibility
 from core.storage import files_delete_on_commit, files_removed_on_error
 from core.tags import tags_set
 from core.uploads import UploadRejected, inspect_upload, safe_display_name
+
+# A preview is made within seconds of the upload; one still pending after this lost its
+# task, and one pending for a day will not be made.
+PREVIEW_RETRY_AFTER = timedelta(minutes=2)
+PREVIEW_GIVE_UP_AFTER = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -144,14 +152,19 @@ def artefact_delete(*, artefact: Artefact) -> None:
 
 def artefact_prepare_preview(*, artefact_id: int) -> None:
     """Make an image's served copy and thumbnail. Idempotent: safe to run twice, and
-    a no-op for an artefact deleted meanwhile or already prepared."""
+    a no-op for an artefact deleted meanwhile or already prepared.
+
+    The copies are written under a folder of their own for the artefact, so a run that
+    died (worker killed) between writing them and recording them leaves nothing behind:
+    the next run removes what is in that folder before writing.
+    """
     from core.images import make_thumbnail, reencode_for_serving
 
     artefact = Artefact.objects.filter(pk=artefact_id, kind=Artefact.Kind.FILE).first()
     if artefact is None or artefact.preview != Artefact.Preview.PENDING:
         return
-    # Reading storage may fail for a moment (the task retries); a decoding failure is
-    # final and shown as such.
+    # Reading storage may fail for a moment (the sweep queues it again); a decoding
+    # failure is final and shown as such.
     with artefact.file.open("rb") as source:
         try:
             display, display_ext = reencode_for_serving(source)
@@ -160,23 +173,52 @@ def artefact_prepare_preview(*, artefact_id: int) -> None:
         except Exception:
             Artefact.objects.filter(pk=artefact.pk).update(preview=Artefact.Preview.FAILED)
             return
+    storage = artefact.display_file.storage
+    folder = _preview_folder(artefact)
+    _remove_leftovers(storage, folder)
     try:
         with files_removed_on_error() as saved:
-            artefact.display_file.save(f"display.{display_ext}", display, save=False)
-            saved.append(str(artefact.display_file.name))
-            artefact.thumbnail.save(f"thumb.{thumb_ext}", thumb, save=False)
-            saved.append(str(artefact.thumbnail.name))
+            saved.append(storage.save(f"{folder}/{uuid.uuid4().hex}.{display_ext}", display))
+            saved.append(storage.save(f"{folder}/{uuid.uuid4().hex}.{thumb_ext}", thumb))
             updated = Artefact.objects.filter(
                 pk=artefact.pk, preview=Artefact.Preview.PENDING
-            ).update(
-                display_file=artefact.display_file.name,
-                thumbnail=artefact.thumbnail.name,
-                preview=Artefact.Preview.READY,
-            )
+            ).update(display_file=saved[0], thumbnail=saved[1], preview=Artefact.Preview.READY)
             if not updated:
                 raise _Superseded
     except _Superseded:
         pass  # deleted or prepared by another run meanwhile; our copies are gone again
+
+
+def artefact_preview_sweep(*, now: datetime | None = None) -> int:
+    """Queue again every preview still pending after PREVIEW_RETRY_AFTER (its task was
+    lost, or the broker was down when the upload was saved); give up, as failed, on
+    those pending longer than PREVIEW_GIVE_UP_AFTER. Returns how many were queued."""
+    from artefacts.tasks import artefact_prepare_preview_task
+
+    now = now or timezone.now()
+    pending = Artefact.objects.filter(kind=Artefact.Kind.FILE, preview=Artefact.Preview.PENDING)
+    pending.filter(created_at__lt=now - PREVIEW_GIVE_UP_AFTER).update(
+        preview=Artefact.Preview.FAILED
+    )
+    ids = list(
+        pending.filter(created_at__lt=now - PREVIEW_RETRY_AFTER)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+    return sum(1 for pk in ids if task_enqueue(artefact_prepare_preview_task, pk))
+
+
+def _preview_folder(artefact: Artefact) -> str:
+    return f"previews/{artefact.public_id.hex[:2]}/{artefact.public_id.hex}"
+
+
+def _remove_leftovers(storage: Any, folder: str) -> None:
+    try:
+        _, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in names:
+        storage.delete(f"{folder}/{name}")
 
 
 class _Superseded(Exception):
@@ -194,8 +236,9 @@ def _apply(artefact: Artefact, details: Details, *, default_title: str) -> None:
 def _enqueue_preview(artefact: Artefact) -> None:
     from artefacts.tasks import artefact_prepare_preview_task
 
-    artefact_id = artefact.pk
-    transaction.on_commit(lambda: artefact_prepare_preview_task.delay(artefact_id))
+    # A broker outage here is logged, not raised: the upload is saved and its page says
+    # the preview is being prepared; artefact_preview_sweep queues it later.
+    task_enqueue_on_commit(artefact_prepare_preview_task, artefact.pk)
 
 
 def _sha256_of(upload: UploadedFile) -> str:

@@ -9,7 +9,7 @@ from badges.services import badge_reverify
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+@shared_task
 def badge_reverify_task(badge_id: int) -> str | None:
     badge = badge_reverify(badge_id=badge_id)
     return badge.status if badge else None

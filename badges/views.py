@@ -5,7 +5,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from badges.forms import BadgeEditForm, BadgeImportForm, StackForm
 from badges.models import Badge, Stack
 from badges.outcome import BadgeRejected
 from badges.report import report_response
+from core.enqueue import task_enqueue_on_commit
 from core.serving import serve_file
 
 
@@ -108,8 +108,8 @@ def badge_verify(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     from badges.tasks import badge_reverify_task
 
     badge = _owned_or_404(request, public_id)
-    badge_id = badge.pk
-    transaction.on_commit(lambda: badge_reverify_task.delay(badge_id))
+    # The broker being down is logged, not raised: the scheduled re-check covers it.
+    task_enqueue_on_commit(badge_reverify_task, badge.pk)
     messages.info(request, _("Checking this badge again. The result shows here when it is done."))
     return redirect(badge)
 

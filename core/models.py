@@ -67,3 +67,35 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OutboundEmail(models.Model):
+    """One logical email, written in the transaction that decided to send it (the
+    outbox). `key` names what it is about ("digest:<user>:<time>"), so the same message
+    is never recorded twice; `core.email.email_deliver` sends it at most once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        # A sender died mid-send: the message may or may not have left, and is not
+        # sent again (at most once). Logged for an administrator to look at.
+        INTERRUPTED = "interrupted", _("Interrupted while sending")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    message = models.JSONField(_("message"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status})"

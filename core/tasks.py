@@ -1,23 +1,30 @@
 """Background work shared by every app."""
 
+import uuid
 from typing import Any
 
 from celery import shared_task
 
-from core.email import email_from_payload
+from core.email import email_deliver, email_outbox_sweep
+from core.models import OutboundEmail
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-)
-def email_send_task(self: Any, payload: dict[str, Any]) -> int:
-    """Send one rendered message; returns how many were sent (0 or 1).
+@shared_task
+def email_send_task(outbound_id: int | dict[str, Any]) -> int:
+    """Send one outbox message (core.email); returns how many were sent (0 or 1).
 
-    Retries on connection errors. An SMTP server that accepted the message before a
-    retry may deliver it twice: acceptable for notification mail, and the only
-    alternative (never retry) loses mail.
+    No retry here: a failed send leaves the row pending and the sweep tries again, so
+    nothing waits in the broker. A payload dict is a task queued before the outbox
+    existed: it is recorded as a new message and sent.
     """
-    return email_from_payload(payload).send()
+    if isinstance(outbound_id, dict):
+        outbound_id = OutboundEmail.objects.create(
+            key=f"message:{uuid.uuid4().hex}", message=outbound_id
+        ).pk
+    return int(email_deliver(outbound_id=outbound_id))
+
+
+@shared_task
+def email_outbox_sweep_task() -> int:
+    """The periodic sweep (Celery beat): queue again what a lost task left unsent."""
+    return email_outbox_sweep()

@@ -149,9 +149,40 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Reliability (README "Workers and Redis"): a task is acknowledged only when it has run,
+# and one whose worker died (killed pool child, lost host) goes back to the queue. Every
+# task is idempotent, so running one again is safe; emails go through the outbox
+# (core.email), which sends each at most once.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A task running when the broker connection drops is cancelled and redelivered, rather
+# than finishing unacknowledgeable and running again anyway.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits out a Redis restart
+# No task may run longer than this: the longest (an image preview, a badge re-check with
+# its fetches) takes seconds; the limit stops one stuck task holding a worker for ever.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "240"))
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+# Redis hands a task whose worker vanished without a word (kill -9, lost host) to
+# another worker after this many seconds. It must exceed the longest task plus its wait
+# behind one prefetched task, or a slow task would run twice: 2 x time limit + margin.
+CELERY_VISIBILITY_TIMEOUT = int(
+    os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(2 * CELERY_TASK_TIME_LIMIT + 300))
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 5,
+}
+# A web request that queues a task gives up quickly when the broker is down (the
+# enqueue is logged and a sweep queues the work later; see core.enqueue).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_RESULT_EXPIRES = 3600
 # Every badge is checked again on this schedule (run `celery -A portfolio beat` once).
 BADGE_REVERIFY_EVERY_HOURS = float(os.environ.get("BADGE_REVERIFY_EVERY_HOURS", "24"))
@@ -169,6 +200,16 @@ CELERY_BEAT_SCHEDULE = {
     # Sends the notification digests whose hour is up (at most one email an hour each).
     "review-digest-sweep": {
         "task": "portfolio.review.tasks.notification_digest_sweep_task",
+        "schedule": timedelta(minutes=5),
+    },
+    # The database is the source of truth for work still to do; these sweeps queue again
+    # whatever a lost task, a Redis restart or a broker outage at enqueue left undone.
+    "core-email-outbox-sweep": {
+        "task": "core.tasks.email_outbox_sweep_task",
+        "schedule": timedelta(minutes=1),
+    },
+    "artefacts-preview-sweep": {
+        "task": "artefacts.tasks.artefact_preview_sweep_task",
         "schedule": timedelta(minutes=5),
     },
 }

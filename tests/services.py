@@ -20,12 +20,14 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import boto3
+import kombu.pools
 import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -85,37 +87,46 @@ def celery_worker(
     if connection.vendor == "sqlite":
         pytest.skip("a worker process cannot open SQLite's in-memory test database")
 
+    # This process publishes to the worker's private queue, so no other worker on the
+    # same broker (a developer's `make worker`) can take these tasks.
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    mail_dir = tmp_path_factory.mktemp("worker-mail")
-    media_root = tmp_path_factory.mktemp("worker-media")
-    log = tmp_path_factory.mktemp("worker-log") / "worker.log"
-    env = {
+    celery_app.conf.task_default_queue = queue
+    worker = worker_start(queue=queue, tmp=tmp_path_factory.mktemp("worker"))
+    try:
+        yield worker
+    finally:
+        stop(worker.process, grace=20)
+        celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+
+
+def worker_start(
+    *, queue: str, tmp: Path, pool: str = "solo", env: dict[str, str] | None = None
+) -> Worker:
+    """Start `celery worker` on `queue`, on the test database, mail to files in
+    `tmp/mail`, media in `tmp/media`; return once it answers a ping."""
+    mail_dir, media_root = tmp / "mail", tmp / "media"
+    mail_dir.mkdir(exist_ok=True)
+    media_root.mkdir(exist_ok=True)
+    log = tmp / f"worker-{uuid.uuid4().hex[:6]}.log"
+    full_env = {
         **os.environ,
         "DATABASE_URL": _test_database_url(),
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "DJANGO_MEDIA_ROOT": str(media_root),
+        **(env or {}),
     }
-    # This process publishes to the worker's private queue, so no other worker on the
-    # same broker (a developer's `make worker`) can take these tasks.
-    celery_app.conf.task_default_queue = queue
-    hostname = f"{queue}@localhost"
+    hostname = f"{queue}-{uuid.uuid4().hex[:4]}@localhost"
     with log.open("wb") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portfolio", "worker", "--pool=solo",
-             "--without-gossip", "--without-mingle", "--without-heartbeat",
+            [sys.executable, "-m", "celery", "-A", "portfolio", "worker", f"--pool={pool}",
+             "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
              "-Q", queue, "-n", hostname, "--loglevel=INFO"],
-            cwd=BASE_DIR, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+            cwd=BASE_DIR, env=full_env, stdout=log_file, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    try:
-        _wait_until_ready(process, hostname, log)
-        yield Worker(
-            process=process, queue=queue, mail_dir=mail_dir, media_root=media_root, log=log
-        )
-    finally:
-        stop(process, grace=20)
-        celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    _wait_until_ready(process, hostname, log)
+    return Worker(process=process, queue=queue, mail_dir=mail_dir, media_root=media_root, log=log)
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes], hostname: str, log: Path) -> None:
@@ -127,6 +138,92 @@ def _wait_until_ready(process: subprocess.Popen[bytes], hostname: str, log: Path
             return
     process.kill()
     pytest.fail(f"Celery worker not ready within 60s:\n{log.read_text()}")
+
+
+# --- Broker -----------------------------------------------------------------------------
+
+# Nothing listens here (a port reserved for these tests): a broker that is down.
+CLOSED_BROKER_URL = "redis://127.0.0.1:6395/0"
+
+
+@contextmanager
+def celery_broker(url: str) -> Iterator[None]:
+    """Publish this process's tasks to `url` (not in-process) inside the block, as the
+    web process does in production with CELERY_BROKER_URL set."""
+    conf = celery_app.conf
+    saved = (conf.broker_url, conf.task_always_eager)
+    _drop_broker_connections()
+    conf.update(broker_url=url, task_always_eager=False)
+    try:
+        yield
+    finally:
+        _drop_broker_connections()
+        conf.update(broker_url=saved[0], task_always_eager=saved[1])
+
+
+def _drop_broker_connections() -> None:
+    kombu.pools.reset()  # connections are pooled process-wide, keyed by broker URL
+    # Celery caches both pools on first use; clearing them makes it read broker_url again.
+    celery_app._pool = None  # type: ignore[attr-defined]
+    celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def broker_down() -> Iterator[None]:
+    """The broker is unreachable for the test: every publish fails."""
+    with celery_broker(CLOSED_BROKER_URL):
+        yield
+
+
+@dataclass
+class ThrowawayRedis:
+    """A redis-server of our own, with the persistence README "Workers and Redis" asks
+    for (append-only file), so a restart keeps its queues."""
+
+    port: int
+    folder: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--dir", str(self.folder), "--appendonly", "yes", "--appendfsync", "everysec",
+             "--maxmemory-policy", "noeviction", "--save", ""],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        pytest.fail(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process, grace=10)
+            self.process = None
+
+
+@pytest.fixture
+def throwaway_redis(tmp_path: Path) -> Iterator[ThrowawayRedis]:
+    """A Redis for fault tests to restart; never the machine's shared one. The port is
+    reserved for these tests (RELIABILITY_REDIS_PORT, default 6391)."""
+    if connection.vendor == "sqlite":
+        pytest.skip("a worker process cannot open SQLite's in-memory test database")
+    redis = ThrowawayRedis(
+        port=int(os.environ.get("RELIABILITY_REDIS_PORT", "6391")), folder=tmp_path
+    )
+    redis.start()
+    try:
+        yield redis
+    finally:
+        redis.stop()
 
 
 # --- S3 ---------------------------------------------------------------------------------

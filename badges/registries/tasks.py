@@ -6,7 +6,7 @@ from badges.models import IssuerRegistry
 from badges.registries.services import registry_refresh
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+@shared_task
 def registry_refresh_task(registry_id: int) -> bool | None:
     """Fetch one registry again: True when the copy is fresh, False when the fetch failed
     (the last good copy is kept), None when the registry is gone or was uploaded."""

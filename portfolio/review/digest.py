@@ -4,8 +4,9 @@ kinds of news.
 The first news after a quiet hour is emailed at once (the task queued when it is
 recorded). News arriving within the hour after an email waits in the database, and a
 periodic sweep (`digest_sweep`, run by Celery beat or `manage.py send_digests`) sends it
-in one email once the hour is up. No broker countdowns: nothing is lost when a worker
-restarts, and the same code runs with tasks in-process.
+in one email once the hour is up. No broker countdowns: the database is the source of
+truth, so nothing is lost when a worker or Redis restarts, and the same code runs with
+tasks in-process.
 """
 
 from datetime import datetime, timedelta
@@ -62,7 +63,9 @@ def digest_send(*, user_id: int, now: datetime | None = None) -> int:
     less than DIGEST_INTERVAL before `now`. Returns how many notifications it listed.
 
     Safe to run twice at once: the person's row is locked, and the notifications are
-    marked emailed in the transaction that queues the message (sent on commit).
+    marked emailed in the transaction that writes the message to the outbox
+    (core.email), which sends it at most once after commit. A redelivered task finds
+    nothing pending and sends nothing.
     """
     now = now or timezone.now()
     user = get_user_model().objects.select_for_update().filter(pk=user_id, is_active=True).first()
@@ -80,7 +83,8 @@ def digest_send(*, user_id: int, now: datetime | None = None) -> int:
     if not pending:
         return 0
     Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
-    email_enqueue(_digest_message(user, pending))
+    # Keyed by person and time: a second run for the same window records nothing more.
+    email_enqueue(_digest_message(user, pending), key=f"digest:{user.pk}:{now.isoformat()}")
     return len(pending)
 
 

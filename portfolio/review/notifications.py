@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.degrade import optional_cache as cache
+from core.enqueue import task_enqueue_on_commit
 from portfolio.models import Notification, NotificationKind, NotificationPreference
 
 NOTIFICATION_TEXT_MAX = 500
@@ -49,8 +50,8 @@ def notify(*, recipient: Any, kind: str, text: str, url: str) -> Notification:
     if email_wanted(user=recipient, kind=kind):
         from portfolio.review.tasks import notification_digest_task
 
-        recipient_id = recipient.pk
-        transaction.on_commit(lambda: notification_digest_task.delay(recipient_id))
+        # The broker being down is logged, not raised: the digest sweep sends it later.
+        task_enqueue_on_commit(notification_digest_task, recipient.pk)
     _forget_unread(recipient.pk)
     return notification
 

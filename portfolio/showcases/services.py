@@ -296,10 +296,10 @@ def link_record_open(*, link: ShareLink) -> None:
                 last_opened_at=now, open_count=F("open_count") + 1
             )
         elif link.notify_on_first_open:
-            from portfolio.showcases.tasks import link_first_opened_email_task
+            from portfolio.showcases.emails import link_first_opened_email
 
-            link_id = link.pk
-            transaction.on_commit(lambda: link_first_opened_email_task.delay(link_id))
+            # In the outbox with this write: sent once, even if the broker is down now.
+            link_first_opened_email(link_id=link.pk)
 
 
 class TooManyAttempts(Exception):
