@@ -78,8 +78,9 @@ def artefact_create_file(*, owner: Any, upload: UploadedFile, details: Details) 
     Raises UploadRejected (with a message for the learner): an image is decoded whole
     first, so a damaged one is refused before anything is stored. The quota is checked
     before storing and again, under the learner's lock, when the row is written; if that
-    or anything else in recording fails, the stored file is removed again. An image's served copy and
-    thumbnail are made afterwards by a task; until then `preview` is PENDING.
+    or anything else in recording fails, the stored file is removed again. An image's
+    served copy and thumbnail are made afterwards by a task; until then `preview` is
+    PENDING.
     """
     file_type = inspect_upload(upload, max_image_pixels=settings.ARTEFACT_MAX_IMAGE_PIXELS)
     size = int(upload.size or 0)

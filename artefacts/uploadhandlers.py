@@ -30,7 +30,7 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
         input_data: Any,
         META: dict[str, Any],
         content_length: int,
-        boundary: bytes,
+        boundary: str,
         encoding: str | None = None,
     ) -> None:
         # Acted on at the first file, so the fields before it (the CSRF token) are read.

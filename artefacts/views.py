@@ -110,9 +110,7 @@ def _summary(results: list[FileResult]) -> str:
     added = sum(r.ok for r in results)
     refused = len(results) - added
     if not refused:
-        return ngettext("%(added)d file added.", "%(added)d files added.", added) % {
-            "added": added
-        }
+        return ngettext("%(added)d file added.", "%(added)d files added.", added) % {"added": added}
     if not added:
         return _("Nothing was added. See why below.")
     return _("%(added)d added, %(refused)d refused. See why below.") % {

@@ -54,12 +54,13 @@ def post_counting(client: Client, *files: Any, json_reply: bool = True) -> tuple
     body = encode_multipart(BOUNDARY, {**DETAILS, "files": list(files)})
     payload = CountingPayload(body)
     headers = {"accept": "application/json"} if json_reply else {}
+    extra: dict[str, Any] = {"wsgi.input": payload}
     response = client.post(
         UPLOAD,
         body,
         content_type=f"multipart/form-data; boundary={BOUNDARY}",
         headers=headers,
-        **{"wsgi.input": payload},
+        **extra,
     )
     return response, payload.bytes_read, len(body)
 
@@ -85,7 +86,7 @@ def test_a_file_passing_the_limit_as_it_arrives_is_stopped_there(
     learner_client: Client, settings: Any, _media_root: Path
 ) -> None:
     settings.ARTEFACT_MAX_UPLOAD_BYTES = 1000  # the body is within the form's allowance
-    response, read, sent = post_counting(
+    response, _, _ = post_counting(
         learner_client, make.uploaded("big.pdf", make.pdf() + b" " * 20_000)
     )
     assert response.status_code == 413
@@ -149,7 +150,7 @@ def test_a_batch_where_nothing_was_added_is_a_400_saying_so(learner_client: Clie
 
 @pytest.mark.django_db(transaction=True)
 def test_reserving_space_outside_a_transaction_is_an_error(people: People) -> None:
-    with pytest.raises(RuntimeError, match="inside transaction.atomic"):
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
         storage_reserve(owner=people.learner, size=1)
 
 
@@ -173,7 +174,7 @@ def test_a_file_that_no_longer_fits_once_locked_is_not_stored(
     data = make.pdf()
     settings.ARTEFACT_QUOTA_BYTES = len(data)
     upload = make.uploaded("late.pdf", data)
-    storage = Artefact._meta.get_field("file").storage  # type: ignore[union-attr]
+    storage: Any = Artefact._meta.get_field("file").storage
     real_save = storage.save
 
     def save_while_another_upload_lands(name: str, content: Any, **kwargs: Any) -> str:

@@ -120,5 +120,9 @@ def test_a_png_with_corrupt_picture_data_is_refused() -> None:
 
 
 def test_a_whole_image_is_still_accepted() -> None:
-    for name, data in (("a.jpg", make.jpeg(800, 600)), ("b.png", make.png()), ("c.gif", make.gif())):
+    for name, data in (
+        ("a.jpg", make.jpeg(800, 600)),
+        ("b.png", make.png()),
+        ("c.gif", make.gif()),
+    ):
         assert inspect_upload(uploaded(name, data), max_image_pixels=MAX_PIXELS).media == "image"
