@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
@@ -47,25 +48,22 @@ def storage_remaining(*, owner: Any) -> int:
     return max(0, settings.ARTEFACT_QUOTA_BYTES - storage_used(owner=owner))
 
 
-def artefact_duplicate_of(*, owner: Any, sha256: str) -> Artefact | None:
-    """The learner's artefact holding exactly these bytes, if there is one."""
-    return Artefact.objects.filter(owner=owner, sha256=sha256).order_by("created_at").first()
+def storage_reserve(*, owner: Any, size: int) -> None:
+    """Make sure `size` more bytes fit in the owner's quota, and hold them.
 
-
-def artefact_create_file(*, owner: Any, upload: UploadedFile, details: Details) -> Artefact:
-    """Check the upload, store it under a generated name and record it.
-
-    Raises UploadRejected (with a message for the learner) before anything is stored.
-    If recording fails, the stored file is removed again. An image's served copy and
-    thumbnail are made afterwards by a task; until then `preview` is PENDING.
+    Locks the owner's user row until the surrounding transaction ends, so every
+    check-and-record of a learner's stored bytes happens one at a time: the caller must
+    record the artefact (with its `size`) in that same transaction. Raises UploadRejected
+    if the bytes do not fit, and RuntimeError if called outside a transaction (the lock
+    would end at once).
     """
-    file_type = inspect_upload(upload, max_image_pixels=settings.ARTEFACT_MAX_IMAGE_PIXELS)
-    size = int(upload.size or 0)
-    if size > settings.ARTEFACT_MAX_UPLOAD_BYTES:
-        raise UploadRejected(
-            _("This file is larger than the %(limit)s limit. Upload a smaller copy.")
-            % {"limit": filesizeformat(settings.ARTEFACT_MAX_UPLOAD_BYTES)}
-        )
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("storage_reserve must run inside transaction.atomic()")
+    list(get_user_model().objects.select_for_update().filter(pk=owner.pk).values_list("pk"))
+    _refuse_over_quota(owner=owner, size=size)
+
+
+def _refuse_over_quota(*, owner: Any, size: int) -> None:
     remaining = storage_remaining(owner=owner)
     if size > remaining:
         raise UploadRejected(
@@ -75,6 +73,31 @@ def artefact_create_file(*, owner: Any, upload: UploadedFile, details: Details) 
             )
             % {"size": filesizeformat(size), "left": filesizeformat(remaining)}
         )
+
+
+def artefact_duplicate_of(*, owner: Any, sha256: str) -> Artefact | None:
+    """The learner's artefact holding exactly these bytes, if there is one."""
+    return Artefact.objects.filter(owner=owner, sha256=sha256).order_by("created_at").first()
+
+
+def artefact_create_file(*, owner: Any, upload: UploadedFile, details: Details) -> Artefact:
+    """Check the upload, store it under a generated name and record it.
+
+    Raises UploadRejected (with a message for the learner): an image is decoded whole
+    first, so a damaged one is refused before anything is stored. The quota is checked
+    before storing and again, under the learner's lock, when the row is written; if that
+    or anything else in recording fails, the stored file is removed again. An image's
+    served copy and thumbnail are made afterwards by a task; until then `preview` is
+    PENDING.
+    """
+    file_type = inspect_upload(upload, max_image_pixels=settings.ARTEFACT_MAX_IMAGE_PIXELS)
+    size = int(upload.size or 0)
+    if size > settings.ARTEFACT_MAX_UPLOAD_BYTES:
+        raise UploadRejected(
+            _("This file is larger than the %(limit)s limit. Upload a smaller copy.")
+            % {"limit": filesizeformat(settings.ARTEFACT_MAX_UPLOAD_BYTES)}
+        )
+    _refuse_over_quota(owner=owner, size=size)  # early, so a full quota stores nothing
     sha256 = getattr(upload, "sha256", None) or _sha256_of(upload)
     original_name = safe_display_name(upload.name or "")
     artefact = Artefact(
@@ -95,6 +118,7 @@ def artefact_create_file(*, owner: Any, upload: UploadedFile, details: Details) 
         artefact.file.save(original_name, upload, save=False)
         saved.append(str(artefact.file.name))
         with transaction.atomic():
+            storage_reserve(owner=owner, size=size)  # again, locked, now it counts
             artefact.save()
             tags_set(item=artefact, owner=owner, names=details.tags)
             if artefact.preview == Artefact.Preview.PENDING:

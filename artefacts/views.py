@@ -12,6 +12,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
@@ -83,13 +84,39 @@ def upload(request: AuthenticatedRequest) -> HttpResponse:
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         context = {"form": form, **_quota_context(request.user)}
         return render(request, "artefacts/artefact_upload.html", context, status=400)
-    status = 200 if any(r.ok for r in results) else 400
+    status = _batch_status(results, stopped=getattr(request, "upload_stopped", False))
     if wants_json:
         remaining = filesizeformat(services.storage_remaining(owner=request.user))
         body = {"results": [asdict(r) for r in results], "remaining": remaining}
         return JsonResponse(body, status=status)
-    context = {"results": results, **_quota_context(request.user)}
+    context = {"results": results, "summary": _summary(results), **_quota_context(request.user)}
     return render(request, "artefacts/artefact_upload_results.html", context, status=status)
+
+
+def _batch_status(results: list[FileResult], *, stopped: bool) -> int:
+    """200 when every file was added; 413 when the upload was too large to read; 400 when
+    nothing was added; 422 when some files were added and some refused. A partly refused
+    batch is not a success (so no 200), but the request was well formed and partly carried
+    out, which is what 422 says and 400 does not; the page lists which files were added."""
+    if stopped:
+        return 413
+    added = sum(r.ok for r in results)
+    if added == len(results):
+        return 200
+    return 422 if added else 400
+
+
+def _summary(results: list[FileResult]) -> str:
+    added = sum(r.ok for r in results)
+    refused = len(results) - added
+    if not refused:
+        return ngettext("%(added)d file added.", "%(added)d files added.", added) % {"added": added}
+    if not added:
+        return _("Nothing was added. See why below.")
+    return _("%(added)d added, %(refused)d refused. See why below.") % {
+        "added": added,
+        "refused": refused,
+    }
 
 
 def _add_one(user: Any, upload_file: Any, form: UploadForm) -> FileResult:

@@ -15,13 +15,16 @@ from core.uploads.names import extension_of, safe_display_name
 from core.uploads.reader import READ_LIMIT, BoundedReader, ReadLimitExceeded, as_io, size_of
 from core.uploads.sniff import sniff
 from core.uploads.types import (
+    FILE_TYPES,
     IMAGE_FORMAT_NAMES,
+    KIND_BY_EXTENSION,
     OLE_BY_EXTENSION,
     PILLOW_FORMATS,
     FileType,
+    UnacceptedFormat,
     UploadRejected,
 )
-from core.uploads.wording import extension_choices, or_list, with_article
+from core.uploads.wording import extension_choices, misnamed, or_list, with_article
 
 
 def inspect_upload(upload: File[bytes], *, max_image_pixels: int) -> FileType:
@@ -32,12 +35,28 @@ def inspect_upload(upload: File[bytes], *, max_image_pixels: int) -> FileType:
     """
     upload.seek(0)
     try:
-        reader = BoundedReader(upload, size=size_of(upload), limit=READ_LIMIT)
+        size = size_of(upload)
+        reader = BoundedReader(upload, size=size, limit=READ_LIMIT)
+        extension = extension_of(safe_display_name(upload.name or ""))
         try:
-            found = sniff(reader)
-            kind = _agree_with_name(found, extension_of(safe_display_name(upload.name or "")))
+            try:
+                found = sniff(reader)
+            except UnacceptedFormat as refusal:
+                if extension not in KIND_BY_EXTENSION or not (
+                    refusal.found or KIND_BY_EXTENSION[extension] != FILE_TYPES["text"].label
+                ):  # say so unless it's unreadable "text": that's not misnamed, just unknown
+                    raise
+                claimed = with_article(KIND_BY_EXTENSION[extension])
+                raise UploadRejected(
+                    misnamed(refusal, extension=extension, claimed=claimed)
+                ) from None
+            kind = _agree_with_name(found, extension)
             if kind.key in PILLOW_FORMATS:
                 open_image(as_io(reader), keys=[kind.key], max_pixels=max_image_pixels).close()
+                # Every pixel, now: a damaged image is refused here, not found out later.
+                upload.seek(0)
+                whole = BoundedReader(upload, size=size, limit=size + READ_LIMIT)
+                decode_image(as_io(whole), key=kind.key, max_pixels=max_image_pixels)
         except ReadLimitExceeded:
             raise UploadRejected(
                 _(
@@ -62,12 +81,17 @@ def _agree_with_name(found: FileType, extension: str) -> FileType:
             % {"what": what, "extensions": rename_to}
         )
     if extension not in found.extensions:
+        # Text named as an image, a PDF...: the wrong file was chosen, not a wrong name.
+        wrong_file = found.media == "text" and extension in KIND_BY_EXTENSION
+        advice = (
+            _("Check you chose the right file and upload it again.")
+            if wrong_file
+            else _("Rename it to %(extensions)s or upload the right file.")
+            % {"extensions": rename_to}
+        )
         raise UploadRejected(
-            _(
-                "This file is named .%(extension)s but its content is %(what)s. "
-                "Rename it to %(extensions)s or upload the right file."
-            )
-            % {"extension": extension[:20], "what": what, "extensions": rename_to}
+            _("This file is named .%(extension)s but its content is %(what)s. %(advice)s")
+            % {"extension": extension[:20], "what": what, "advice": advice}
         )
     if found.key == "ole":
         label, mime = OLE_BY_EXTENSION[extension]
@@ -99,6 +123,35 @@ def open_image(
         image.close()
         raise _too_many_pixels(max_pixels)
     return image
+
+
+def decode_image(fp: IO[bytes], *, key: str, max_pixels: int) -> None:
+    """Decode an image of kind `key` whole (a JPEG at 1/8 scale, which still reads all of
+    it), so a truncated or corrupt one is refused now. Raises UploadRejected."""
+    with open_image(fp, keys=[key], max_pixels=max_pixels) as image:
+        if key == "jpeg":
+            image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+        try:
+            image.load()
+        except ReadLimitExceeded:
+            raise
+        except Exception as error:  # truncated data, bad checksums: Pillow fails in many ways
+            raise incomplete_image(key, error) from error
+
+
+def incomplete_image(key: str, error: Exception) -> UploadRejected:
+    """The refusal for an image whose header is fine but whose pixels cannot be read."""
+    if "truncated" in str(error) or isinstance(error, EOFError):
+        reason = _("the file stops before the picture ends")
+    else:
+        reason = _("its picture data can't be read")
+    return UploadRejected(
+        _(
+            "This %(format)s is damaged or incomplete: %(reason)s, so nothing was added. "
+            "Open it in a photo app, save it again, and upload the new copy."
+        )
+        % {"format": IMAGE_FORMAT_NAMES[key], "reason": reason}
+    )
 
 
 def damaged_image(keys: Sequence[str]) -> UploadRejected:

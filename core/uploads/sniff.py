@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
@@ -17,12 +18,21 @@ from django.utils.translation import gettext_lazy
 
 from core.uploads.reader import BoundedReader, as_io
 from core.uploads.types import FILE_TYPES, ODF_MIME, FileType, UploadRejected
-from core.uploads.wording import SAVE_AS_IMAGE, SAVE_AS_VIDEO, UNPACK, refuse
+from core.uploads.wording import (
+    SAVE_AS_IMAGE,
+    SAVE_AS_PDF,
+    SAVE_AS_VIDEO,
+    UNPACK,
+    refuse,
+    refuse_unknown,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 _HEAD_BYTES = 8 * 1024
+# Text, accepted as text, but named for what it is when its name claims something else.
+XML_TEXT = replace(FILE_TYPES["text"], label=gettext_lazy("XML file"))
 _ODF_MIMETYPE_BYTES = 100
 
 
@@ -202,7 +212,21 @@ _REFUSED_SIGNATURES: tuple[tuple[tuple[bytes, ...], StrOrPromise, StrOrPromise],
         UNPACK,
     ),
     ((b"II*\0", b"MM\0*"), gettext_lazy("a TIFF image"), SAVE_AS_IMAGE),
-)
+    ((b"%!PS", b"\xc5\xd0\xd3\xc6"), gettext_lazy("an EPS (PostScript) file"), SAVE_AS_PDF),
+    ((b"SIMPLE  =",), gettext_lazy("a FITS image (used in astronomy)"), SAVE_AS_IMAGE),
+    ((b"BLP1", b"BLP2"), gettext_lazy("a BLP texture (used in games)"), SAVE_AS_IMAGE),
+    ((b"icns",), gettext_lazy("a macOS icon (ICNS)"), SAVE_AS_IMAGE),
+    ((b"8BPS",), gettext_lazy("a Photoshop (PSD) file"), SAVE_AS_IMAGE),
+    ((b"gimp xcf",), gettext_lazy("a GIMP (XCF) image"), SAVE_AS_IMAGE),
+    ((b"\0\0\0\x0cjP  \r\n\x87\n", b"\xffO\xffQ"), gettext_lazy("a JPEG 2000 image"),
+     SAVE_AS_IMAGE),
+    ((b"\0\0\0\x0cJXL \r\n\x87\n", b"\xff\n"), gettext_lazy("a JPEG XL image"),
+     SAVE_AS_IMAGE),
+    ((b"qoif",), gettext_lazy("a QOI image"), SAVE_AS_IMAGE),
+    ((b"DDS ",), gettext_lazy("a DDS texture (used in games)"), SAVE_AS_IMAGE),
+    ((b"#?RADIANCE", b"#?RGBE"), gettext_lazy("an HDR image"), SAVE_AS_IMAGE),
+    ((b"\xd7\xcd\xc6\x9a",), gettext_lazy("a Windows metafile (WMF)"), SAVE_AS_IMAGE),
+)  # fmt: skip
 
 
 def _refuse_known_formats(head: bytes) -> None:
@@ -216,6 +240,12 @@ def _refuse_known_formats(head: bytes) -> None:
         raise refuse(_("a BMP image"), SAVE_AS_IMAGE)
     if head.startswith(b"RIFF") and head[8:12] == b"AVI ":
         raise refuse(_("an AVI video"), SAVE_AS_VIDEO)
+    if head[:4] in (b"\0\0\1\0", b"\0\0\2\0") and head[4:6] != b"\0\0":  # and 1+ images
+        raise refuse(_("a Windows icon (ICO)"), SAVE_AS_IMAGE)
+    if head[128:132] == b"DICM":
+        raise refuse(_("a DICOM medical image"), SAVE_AS_IMAGE)
+    if head[:4] == b"\1\0\0\0" and head[40:44] == b" EMF":
+        raise refuse(_("a Windows metafile (EMF)"), SAVE_AS_IMAGE)
 
 
 # Markup a browser would run or render as a page. Checked only when a file is text.
@@ -239,9 +269,9 @@ def _sniff_text(head: bytes, *, complete: bool) -> FileType:
         # is held back by the decoder, not reported as an error.
         text = codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
     except UnicodeDecodeError:
-        raise refuse(_("an unknown format")) from None
+        raise refuse_unknown() from None
     if "\0" in text:
-        raise refuse(_("an unknown format"))
+        raise refuse_unknown()
     if _has_svg_root(text.removeprefix("\ufeff")):
         return FILE_TYPES["svg"]
     if _HTML_MARKERS.search(head):
@@ -251,6 +281,8 @@ def _sniff_text(head: bytes, *, complete: bool) -> FileType:
                 "(in most browsers: Print, then Save as PDF) and upload that."
             )
         )
+    if _is_xml(text.removeprefix("\ufeff")):
+        return XML_TEXT
     return FILE_TYPES["text"]
 
 
@@ -258,6 +290,17 @@ def _sniff_text(head: bytes, *, complete: bool) -> FileType:
 # instruction, a comment, a DOCTYPE (whose internal subset in [...] holds ">" of its own).
 _XML_PROLOG_ITEM = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)", re.S)
 _SVG_ROOT = re.compile(r"\s*<svg[\s>/]", re.IGNORECASE)
+
+
+def _is_xml(text: str) -> bool:
+    """Whether the text starts as XML does: a declaration, or a root element after any
+    comments and DOCTYPE."""
+    if text.lstrip().startswith("<?xml"):
+        return True
+    pos = 0
+    while item := _XML_PROLOG_ITEM.match(text, pos):
+        pos = item.end()
+    return pos > 0 and re.match(r"\s*<[A-Za-z_]", text[pos:]) is not None
 
 
 def _has_svg_root(text: str) -> bool:

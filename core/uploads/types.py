@@ -30,6 +30,17 @@ class UploadRejected(ValueError):
     what to do about it."""
 
 
+class UnacceptedFormat(UploadRejected):
+    """A refusal of a kind of file we do not accept. `found` names what it really is, with
+    its article ("an EPS (PostScript) file"), or is empty when we cannot tell; `advice`
+    says what to upload instead. Lets a refusal say what a misnamed file really is."""
+
+    def __init__(self, message: str, *, found: StrOrPromise, advice: StrOrPromise) -> None:
+        super().__init__(message)
+        self.found = found
+        self.advice = advice
+
+
 def _kind(
     key: str, label: StrOrPromise, mime: str, extensions: str, media: MediaKind, inline: bool
 ) -> FileType:
@@ -87,4 +98,11 @@ OLE_BY_EXTENSION: dict[str, tuple[StrOrPromise, str]] = {
     "doc": (_("Word 97-2003 document"), "application/msword"),
     "xls": (_("Excel 97-2003 spreadsheet"), "application/vnd.ms-excel"),
     "ppt": (_("PowerPoint 97-2003 presentation"), "application/vnd.ms-powerpoint"),
+}
+
+# What a file's name says it is, for each extension we accept ("doc": a Word document).
+KIND_BY_EXTENSION: dict[str, StrOrPromise] = {
+    extension: OLE_BY_EXTENSION[extension][0] if kind.key == "ole" else kind.label
+    for kind in FILE_TYPES.values()
+    for extension in kind.extensions
 }

@@ -9,27 +9,55 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.uploads.types import FileType, UploadRejected
+from core.uploads.types import FileType, UnacceptedFormat
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 WHAT_WE_ACCEPT = gettext_lazy("Upload images, audio, video, PDFs, office documents or plain text.")
 SAVE_AS_IMAGE = gettext_lazy("Save or export it as a JPEG or PNG image and upload that.")
+SAVE_AS_PDF = gettext_lazy("Save or export it as a PDF and upload that.")
 SAVE_AS_VIDEO = gettext_lazy("Save it as an MP4 video and upload that.")
 UNPACK = gettext_lazy("Unpack it and upload the files inside one at a time.")
 
 
-def refuse(found: StrOrPromise, advice: StrOrPromise = "") -> UploadRejected:
+def refuse(found: StrOrPromise, advice: StrOrPromise = "") -> UnacceptedFormat:
     """The refusal of a kind of file we recognise but do not accept. `found` names it with
     its article ("a BMP image"); `advice` says what to upload instead."""
-    return UploadRejected(
+    advice = advice or WHAT_WE_ACCEPT
+    return UnacceptedFormat(
         _("We can't accept this kind of file (we found %(found)s). %(advice)s")
-        % {"found": found, "advice": advice or WHAT_WE_ACCEPT}
+        % {"found": found, "advice": advice},
+        found=found,
+        advice=advice,
     )
 
 
-_SAID_WITH_A_VOWEL = {"MP3", "MP4", "M4A", "RTF", "SVG"}
+def refuse_unknown() -> UnacceptedFormat:
+    """The refusal of a file whose content we cannot recognise."""
+    return UnacceptedFormat(
+        _("We can't accept this kind of file (we found an unknown format). %(advice)s")
+        % {"advice": WHAT_WE_ACCEPT},
+        found="",
+        advice=WHAT_WE_ACCEPT,
+    )
+
+
+def misnamed(refusal: UnacceptedFormat, *, extension: str, claimed: StrOrPromise) -> str:
+    """The refusal of a file whose name claims `claimed` ("a JPEG image") but whose
+    content is something we do not accept: say what it really is."""
+    if refusal.found:
+        return _(
+            "This file is named .%(extension)s but is really %(found)s, which we can't "
+            "accept. %(advice)s"
+        ) % {"extension": extension, "found": refusal.found, "advice": refusal.advice}
+    return _(
+        "This file is named .%(extension)s but isn't really %(claimed)s, and we can't tell "
+        "what it is. Check you chose the right file. %(advice)s"
+    ) % {"extension": extension, "claimed": claimed, "advice": refusal.advice}
+
+
+_SAID_WITH_A_VOWEL = {"MP3", "MP4", "M4A", "RTF", "SVG", "XML"}
 
 
 def with_article(label: StrOrPromise) -> str:

@@ -75,8 +75,9 @@ def test_several_files_in_one_post_each_get_a_result(
         make.uploaded("b.pdf", make.pdf()),
         make.uploaded("c.png", make.pdf()),
     )
-    assert response.status_code == 200
+    assert response.status_code == 422  # partly refused: not a plain success
     html = response.content.decode()
+    assert "2 added, 1 refused. See why below." in html
     assert "a.png" in html and "b.pdf" in html
     assert "named .png but its content is a PDF" in html
     assert Artefact.objects.filter(owner=people.learner).count() == 2
@@ -185,7 +186,7 @@ def test_a_file_over_the_size_limit_is_refused_while_it_arrives(
     response = post(
         learner_client, make.uploaded("big.pdf", make.pdf() + b" " * 5000), json_reply=True
     )
-    assert response.status_code == 400
+    assert response.status_code == 413
     (result,) = json.loads(response.content)["results"]
     assert result["name"] == "big.pdf"
     assert "larger than the 1000" in result["message"]

@@ -139,7 +139,8 @@ def test_content_that_disagrees_with_the_extension_is_refused(
 
 
 def test_the_rename_advice_lists_every_extension_of_the_type() -> None:
-    assert "Rename it to .csv, .md or .txt" in refusal("notes.pdf", make.text())
+    assert "Rename it to .csv, .md or .txt" in refusal("notes.text", make.text())
+    assert "Rename it to .doc, .ppt or .xls" in refusal("essay.docx", make.ole())
 
 
 @pytest.mark.parametrize("name", ["page.html", "photo.png", "notes.txt", "drawing.svg"])
@@ -178,10 +179,7 @@ def test_an_empty_file_is_refused() -> None:
     ("name", "data", "found"),
     [
         ("setup.exe", make.exe(), "an executable program"),
-        ("essay.pdf", make.exe(), "an executable program"),
-        ("program.txt", b"\x7fELF\x02\x01\x01" + b"\0" * 64, "an executable program"),
         ("work.zip", make.zip_archive(), "a ZIP archive"),
-        ("work.docx", make.zip_archive(), "a ZIP archive"),
         ("work.tar.gz", b"\x1f\x8b\x08\0" + b"\0" * 32, "an archive"),
         ("photo.heic", make.iso_media(b"heic", (b"mif1", b"heic")), "a HEIC or AVIF image"),
         ("clip.mkv", make.webm("matroska"), "a Matroska (MKV) video"),
