@@ -128,6 +128,10 @@ def open_image(
 def decode_image(fp: IO[bytes], *, key: str, max_pixels: int) -> None:
     """Decode an image of kind `key` whole (a JPEG at 1/8 scale, which still reads all of
     it), so a truncated or corrupt one is refused now. Raises UploadRejected."""
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when it is imported
+    # (PDF exports, and any test run that renders one), after which Pillow pads a
+    # truncated image with grey instead of failing. This app never wants that: put it back.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with open_image(fp, keys=[key], max_pixels=max_pixels) as image:
         if key == "jpeg":
             image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))

@@ -126,3 +126,14 @@ def test_a_whole_image_is_still_accepted() -> None:
         ("c.gif", make.gif()),
     ):
         assert inspect_upload(uploaded(name, data), max_image_pixels=MAX_PIXELS).media == "image"
+
+
+def test_a_truncated_image_is_refused_even_after_weasyprint_was_imported() -> None:
+    # WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process on import.
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    data = make.jpeg(800, 600)
+    with pytest.raises(UploadRejected):
+        inspect_upload(uploaded("cut.jpg", data[: len(data) // 2]), max_image_pixels=MAX_PIXELS)
