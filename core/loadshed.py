@@ -78,6 +78,8 @@ def busy_response() -> HttpResponse:
     response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(settings.LOADSHED_RETRY_AFTER_S)
     response["Cache-Control"] = "no-store"
+    # Django logs every 5xx as an error (and mails it to ADMINS): not a refusal on purpose.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 
