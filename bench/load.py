@@ -58,7 +58,7 @@ class _Tally:
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
 
-def _percentile(sorted_ms: list[float], fraction: float) -> float:
+def percentile(sorted_ms: list[float], fraction: float) -> float:
     if not sorted_ms:
         return float("nan")
     return sorted_ms[min(len(sorted_ms) - 1, int(fraction * len(sorted_ms)))]
@@ -132,7 +132,7 @@ def run_python(
         ok=len(latencies),
         errors=sum(error_kinds.values()),
         p50_ms=statistics.median(latencies) if latencies else float("nan"),
-        p99_ms=_percentile(latencies, 0.99),
+        p99_ms=percentile(latencies, 0.99),
         client_cpu_s=client_cpu_s,
         error_kinds=error_kinds,
     )

@@ -171,20 +171,38 @@ class Gunicorn:
 
 @contextmanager
 def running_gunicorn(
-    *, env: Mapping[str, str], workers: int, threads: int, settings_module: str
+    *,
+    env: Mapping[str, str],
+    settings_module: str,
+    workers: int | None = None,
+    threads: int | None = None,
+    production_config: bool = False,
+    access_log: Path | None = None,
 ) -> Iterator[Gunicorn]:
     """Start `gunicorn portfolio.wsgi` (threaded workers) with this process's environment
     plus `env` and DJANGO_SETTINGS_MODULE=`settings_module`; on leaving, stop it with
     SIGTERM (a graceful shutdown: the workers finish their requests) and wait for it.
-    No control socket (gunicorn's default one lives in the home folder, shared by every
-    instance); its error log goes to GUNICORN_LOG, no access log."""
+    With `production_config`, portfolio/gunicorn_conf.py sets everything but the address
+    and the logs (and `workers` and `threads`, if given, override it); without it,
+    gunicorn's defaults apply and both are needed. No control socket (gunicorn's default
+    one lives in the home folder, shared by every instance); its error log goes to
+    GUNICORN_LOG, the access log to `access_log` if given."""
     if not Path("/proc/self/stat").exists():
         raise BenchmarkError("Reading gunicorn's workers needs Linux's /proc.")
+    if production_config:
+        from portfolio import gunicorn_conf
+
+        workers = workers or gunicorn_conf.workers
+        threads = threads or gunicorn_conf.threads
+    if workers is None or threads is None:
+        raise ValueError("Without the production configuration, give workers and threads.")
     port = _free_port()
     command = [
         sys.executable,
         "-m",
         "gunicorn",
+        *(["--config", "python:portfolio.gunicorn_conf"] if production_config else []),
+        *(["--access-logfile", str(access_log)] if access_log else []),
         "portfolio.wsgi",
         "--bind",
         f"127.0.0.1:{port}",
@@ -192,6 +210,8 @@ def running_gunicorn(
         str(workers),
         "--threads",
         str(threads),
+        "--error-logfile",
+        "-",
         "--graceful-timeout",
         str(STOP_TIMEOUT_S - 5),
         "--no-control-socket",

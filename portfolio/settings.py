@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.loadshed.LoadShedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -268,6 +269,14 @@ ARTEFACT_MAX_IMAGE_PIXELS = int(os.environ.get("ARTEFACT_MAX_IMAGE_PIXELS", 40_0
 FILE_UPLOAD_HANDLERS = ["artefacts.uploadhandlers.HashingUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
+
+# --- Overload: refuse at once what would be served too late (core/loadshed.py) ----------
+# A request that waited longer than this in the queue gets 503 with Retry-After.
+LOADSHED_MAX_WAIT_MS = float(os.environ.get("LOADSHED_MAX_WAIT_MS", "1000"))
+# Requests one process runs at once; more get 503 at once. 0: no limit (runserver);
+# portfolio/gunicorn_conf.py sets it below its thread count.
+LOADSHED_MAX_CONCURRENT = int(os.environ.get("LOADSHED_MAX_CONCURRENT", "0"))
+LOADSHED_RETRY_AFTER_S = int(os.environ.get("LOADSHED_RETRY_AFTER_S", "2"))
 
 # --- Outbound fetches (badge verification): core/fetch.py is the only way out --------
 OUTBOUND_FETCH_TIMEOUT = float(os.environ.get("OUTBOUND_FETCH_TIMEOUT", "5"))

@@ -2,13 +2,16 @@
 checked on every request against the link (active, item in its showcase, not private).
 No login; nothing about the viewer is stored beyond an open count."""
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import Any
 
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from artefacts.models import Artefact
@@ -22,6 +25,7 @@ from portfolio.models import ShareLink
 from portfolio.showcases import selectors, services
 from portfolio.showcases.forms import PassphraseForm
 
+logger = logging.getLogger(__name__)
 View = Callable[..., HttpResponseBase]
 _SESSION_KEY = "share-unlocked"
 
@@ -105,14 +109,47 @@ def _too_many_message(locked: services.TooManyAttempts) -> str:
 
 
 def showcase_page(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    if request.method == "GET":
-        services.link_record_open(link=link)
     shown = selectors.showcase_for_display(showcase=link.showcase)
-    return render(
-        request,
+    page = render_to_string(
         "portfolio/shared_showcase.html",
         {"showcase": shown, "link": link, "preview": False},
+        request=request,
     )
+    if request.method == "GET":  # not HEAD: a link checker, not a reader
+        return OpenCountingResponse(page, link=link)
+    return HttpResponse(page)
+
+
+class OpenCountingResponse(HttpResponse):
+    """The shared page, which counts as an opening of its link once it was delivered.
+
+    "Delivered" is what the application can see: the WSGI server took the whole body
+    without an error (it writes each piece as it iterates and asks for the next one only
+    after the write succeeded), then closed the response. A server that stopped part way
+    (the reader disconnected, so the write raised) still calls close(): not counted. A
+    request refused by load shedding never reaches the view. Django's test client, which
+    hands the response over whole without iterating, counts as delivering it.
+    """
+
+    def __init__(self, content: str, *, link: ShareLink) -> None:
+        super().__init__(content)
+        self._link = link
+        self._sending = False
+        self._sent = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        self._sending = True
+        yield from super().__iter__()
+        self._sent = True
+
+    def close(self) -> None:
+        try:
+            if self._sent or not self._sending:
+                services.link_record_open(link=self._link)
+        except DatabaseError:  # the reader has the page; losing one count is the lesser harm
+            logger.exception("Could not count an opening of share link %s.", self._link.pk)
+        finally:
+            super().close()
 
 
 showcase = shared(showcase_page)
