@@ -290,6 +290,10 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's default rate limits stay on (login failures, signups, password resets...).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Learner Portfolio"
+# TOTP secrets and recovery-code seeds are encrypted in the database (accounts/mfa.py).
+# Comma-separated: the first key encrypts, any decrypts. Unset: derived from SECRET_KEY.
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEY")
 
 # --- Internationalisation -------------------------------------------------------------
 # LocaleMiddleware picks the language from Accept-Language; en-GB, en-AU, en-IN... and a

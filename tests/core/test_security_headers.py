@@ -57,7 +57,7 @@ def crawl(client: Client, *starts: str) -> dict[str, Any]:
         response = client.get(url)
         seen[url] = response
         if getattr(response, "streaming", False):
-            b"".join(response.streaming_content)
+            b"".join(response.streaming_content)  # type: ignore[attr-defined]
         elif response.status_code == 200 and response["Content-Type"].startswith("text/html"):
             for href in HREF.findall(response.content.decode()):
                 queue.append(href.replace("&amp;", "&"))
