@@ -189,6 +189,15 @@ def test_pdfs_and_json_get_no_page_policy(people: People) -> None:
     assert data["Cache-Control"] == "private, no-store"
 
 
+def test_djangos_debug_error_pages_are_left_without_the_policy(settings) -> None:
+    # Django's yellow 404 and 500 pages under DJANGO_DEBUG are built with inline code.
+    settings.DEBUG = True
+    assert "Content-Security-Policy" not in _through_middleware(HttpResponse(status=500))
+    assert "Content-Security-Policy" in _through_middleware(HttpResponse(status=403))
+    settings.DEBUG = False
+    assert "Content-Security-Policy" in _through_middleware(HttpResponse(status=500))
+
+
 def test_the_policy_forbids_inline_code_plugins_framing_and_foreign_forms() -> None:
     directives = dict(d.split(" ", 1) for d in CONTENT_SECURITY_POLICY.split("; "))
     assert directives["script-src"] == "'self'"
