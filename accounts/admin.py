@@ -1,5 +1,6 @@
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -72,3 +73,25 @@ class CohortAdmin(admin.ModelAdmin):
     @admin.display(description=_("learners"), ordering="_learner_count")
     def learner_count(self, cohort: Any) -> int:
         return int(cohort._learner_count)
+
+
+# allauth's own admin shows each authenticator's data: the TOTP secret and the seed of
+# the recovery codes. Ours shows who has which kind, and lets an admin remove them (for
+# someone who lost their phone and codes); never the secrets, nor a way to add or edit.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    search_fields = ("user__email", "user__name")
+    list_select_related = ("user",)
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

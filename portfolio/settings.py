@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, Permissions-Policy, no-store for signed-in people.
+    "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.loadshed.LoadShedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -329,6 +331,8 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+# The same work (a password hash, one queued email) whether or not the address is taken.
+ACCOUNT_FORMS = {"signup": "accounts.signup.AccountSignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -349,6 +353,10 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Learner Portfolio"
+# TOTP secrets and recovery-code seeds are encrypted in the database (accounts/mfa.py).
+# Comma-separated: the first key encrypts, any decrypts. Unset: derived from SECRET_KEY.
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEY")
 
 # --- Client addresses behind a reverse proxy (core/clientip.py) ------------------------
 # Without either setting X-Forwarded-For is ignored and the direct peer is the client.

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -64,21 +64,20 @@ def _run(request: AuthenticatedRequest, action: Callable[[], Any]) -> HttpRespon
     return None
 
 
+# Someone else's thread or goal is a 404, as one that does not exist: a different answer
+# would tell a learner which ids belong to others.
 def _own_thread(request: AuthenticatedRequest, thread_public_id: UUID) -> FeedbackThread:
-    thread = get_object_or_404(
+    return get_object_or_404(
         FeedbackThread.objects.select_related("learner", "artefact", "reflection", "badge"),
         public_id=thread_public_id,
+        learner=request.user,
     )
-    if thread.learner_id != request.user.pk:
-        raise PermissionDenied
-    return thread
 
 
 def _own_goal(request: AuthenticatedRequest, goal_public_id: UUID) -> Goal:
-    goal = get_object_or_404(Goal.objects.select_related("learner"), public_id=goal_public_id)
-    if goal.learner_id != request.user.pk:
-        raise PermissionDenied
-    return goal
+    return get_object_or_404(
+        Goal.objects.select_related("learner"), public_id=goal_public_id, learner=request.user
+    )
 
 
 def _parse_target(request: AuthenticatedRequest, ref: str) -> services.Target | None:
@@ -261,9 +260,10 @@ def goal_evidence(request: AuthenticatedRequest, goal_public_id: UUID) -> HttpRe
         ids = [UUID(i) for i in request.POST.getlist("artefact")]
     except ValueError:
         return _plan_page(request, _("Choose evidence from the list."), 400)
-    chosen = list(Artefact.objects.filter(public_id__in=ids))
+    # Another learner's artefact gets the same answer as one that does not exist.
+    chosen = list(Artefact.objects.filter(public_id__in=ids, owner=request.user))
     if len(chosen) != len(set(ids)):
-        return _plan_page(request, _("Some of that evidence no longer exists."), 400)
+        return _plan_page(request, _("Some of that evidence is not in your portfolio."), 400)
     services.goal_link_evidence(learner=request.user, goal=goal, artefacts=chosen)
     return HttpResponseRedirect(reverse("review:plan") + f"#goal-{goal.public_id}")
 

@@ -19,13 +19,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page
 
 VENDOR = Path(__file__).parent / "vendor" / "axe-core"
 AXE_SOURCE = (VENDOR / "axe.min.js").read_text()
 AXE_VERSION = re.search(r"axe v([\d.]+)", AXE_SOURCE[:200]).group(1)  # type: ignore[union-attr]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 BLOCKING_IMPACTS = {"serious", "critical"}
+
+# What Chromium's console says when a policy header blocks something or is malformed.
+POLICY_CONSOLE_MARKERS = ("Content Security Policy", "Permissions-Policy", "Permissions Policy")
 
 WIDE = {"width": 1280, "height": 900}
 NARROW = {"width": 360, "height": 780}
@@ -159,6 +162,14 @@ class Person:
         self.page: Page = context.new_page()
         self.loaded: list[str] = []
         self.page.on("load", lambda page: self.loaded.append(page.url))
+        # Chromium reports what the Content-Security-Policy blocked (and a header it could
+        # not read) on the console; check_page fails on any of them.
+        self.policy_errors: list[str] = []
+        self.page.on("console", self._note_policy_error)
+
+    def _note_policy_error(self, message: ConsoleMessage) -> None:
+        if any(marker in message.text for marker in POLICY_CONSOLE_MARKERS):
+            self.policy_errors.append(f"{message.text} (on {urlsplit(self.page.url).path})")
 
     def url(self, path: str) -> str:
         return self.journey.base_url + path
@@ -298,6 +309,9 @@ class Journey:
         self.checked.add(path)
 
         problems = []
+        if person.policy_errors:
+            problems.append("the browser blocked or refused:\n" + "\n".join(person.policy_errors))
+            person.policy_errors.clear()
         if check.blocking:
             problems.append(
                 f"axe found serious or critical problems:\n{check.describe_violations()}"
@@ -325,7 +339,8 @@ class Journey:
             person.context.close()
 
     def finish(self) -> None:
-        """Fail if someone loaded a page that was never checked."""
+        """Fail if someone loaded a page that was never checked, or the browser blocked
+        something after the last check."""
         unchecked = sorted(
             {
                 urlsplit(url).path
@@ -335,7 +350,10 @@ class Journey:
             }
             - self.checked
         )
+        blocked = [error for person in self.people for error in person.policy_errors]
         for person in self.people:
             person.context.close()
+        if blocked:
+            pytest.fail("The browser blocked or refused:\n" + "\n".join(blocked))
         if unchecked:
             pytest.fail(f"Pages visited but never checked: {unchecked}")

@@ -2,7 +2,11 @@
 asking for feedback, the learning plan, email preferences, and feedback shown on the
 formative timeline."""
 
+import re
+import uuid
+
 import pytest
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 
@@ -34,6 +38,12 @@ def _artefact(owner: User, title: str = "Poster", *, private: bool = False) -> A
     return artefact_create_text(
         owner=owner, body_markdown="text", details=Details(title=title, visibility=visibility)
     )
+
+
+def _page(response: HttpResponseBase) -> str:
+    """The page as a person sees it (each response carries a fresh CSRF token)."""
+    html = response.content.decode()  # type: ignore[attr-defined]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
 
 def _client(client: Client, user: User) -> Client:
@@ -80,6 +90,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(client: Client, db: None, name: 
     assert response.status_code == 302 and "login" in response["Location"]
 
 
+# Tutors and admins are refused for their role (403) before any lookup; another learner
+# gets the 404 a made-up id gets, so nobody learns which ids exist.
+REFUSED = {"tutor": 403, "admin": 403, "classmate": 404}
+
+
 @pytest.mark.parametrize("name", ["review:reply", "review:addressed"])
 @pytest.mark.parametrize("role", ["tutor", "admin", "classmate"])
 def test_thread_actions_are_refused_to_others(
@@ -87,7 +102,7 @@ def test_thread_actions_are_refused_to_others(
 ) -> None:
     url = reverse(name, args=[thread.public_id])
     response = _client(client, getattr(people, role)).post(url, {"body": "hi"})
-    assert response.status_code == 403
+    assert response.status_code == REFUSED[role]
     assert thread.comments.count() == 1
 
 
@@ -99,9 +114,25 @@ def test_goal_actions_are_refused_to_others(
     goal = services.goal_create(learner=people.learner, title="Read", created_by=people.learner)
     url = reverse(name, args=[goal.public_id])
     response = _client(client, getattr(people, role)).post(url, {"status": "done"})
-    assert response.status_code == 403
+    assert response.status_code == REFUSED[role]
     goal.refresh_from_db()
     assert goal.status == Goal.Status.OPEN
+
+
+@pytest.mark.parametrize(
+    "name", ["review:reply", "review:addressed", "review:goal_status", "review:goal_evidence"]
+)
+def test_someone_elses_thread_or_goal_answers_as_one_that_does_not_exist(
+    client: Client, people: People, thread: FeedbackThread, name: str
+) -> None:
+    goal = services.goal_create(learner=people.learner, title="Read", created_by=people.learner)
+    theirs = thread.public_id if "goal" not in name else goal.public_id
+    c = _client(client, people.classmate)
+    data = {"body": "hi", "status": "done"}
+    not_theirs = c.post(reverse(name, args=[theirs]), data)
+    unknown = c.post(reverse(name, args=[uuid.uuid4()]), data)
+    assert not_theirs.status_code == unknown.status_code == 404
+    assert _page(not_theirs) == _page(unknown)
 
 
 # --- inbox -------------------------------------------------------------------------
@@ -280,13 +311,17 @@ def test_bad_goal_input_is_a_400_with_a_message(client: Client, people: People) 
     assert not Goal.objects.filter(title="x").exists()
 
 
-def test_linking_another_learners_artefact_is_refused(client: Client, people: People) -> None:
+def test_linking_another_learners_artefact_is_refused_as_if_it_did_not_exist(
+    client: Client, people: People
+) -> None:
     goal = services.goal_create(learner=people.learner, title="Read", created_by=people.learner)
-    theirs = _artefact(people.classmate)
-    response = _client(client, people.learner).post(
-        reverse("review:goal_evidence", args=[goal.public_id]), {"artefact": [theirs.public_id]}
-    )
-    assert response.status_code == 403
+    url = reverse("review:goal_evidence", args=[goal.public_id])
+    c = _client(client, people.learner)
+    theirs = c.post(url, {"artefact": [_artefact(people.classmate).public_id]})
+    unknown = c.post(url, {"artefact": [str(uuid.uuid4())]})
+    assert theirs.status_code == unknown.status_code == 400
+    assert _page(theirs) == _page(unknown)
+    assert "Some of that evidence is not in your portfolio." in theirs.content.decode()
     assert not goal.evidence.exists()
 
 
