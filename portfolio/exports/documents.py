@@ -85,7 +85,7 @@ def verify_address(export: Export) -> VerifyAddress:
 def qr_png(url: str) -> bytes:
     out = Path(tempfile.mkstemp(suffix=".png")[1])
     try:
-        segno.make(url, error="m").save(out, kind="png", scale=6, border=2)
+        segno.make(url, error="m").save(str(out), kind="png", scale=6, border=2)
         return out.read_bytes()
     finally:
         out.unlink(missing_ok=True)

@@ -44,7 +44,7 @@ def static_url(name: str) -> str:
     return f"{STATIC_SCHEME}:{name}"
 
 
-class SafeFetcher(URLFetcher):  # type: ignore[misc]
+class SafeFetcher(URLFetcher):
     """Serves `export-file:<token>` from the given prepared files, `export-static:<name>`
     from the bundled static files (export stylesheets and icons only) and `data:` URLs
     of images up to a size cap. Anything else raises `Refused`, which WeasyPrint turns

@@ -20,7 +20,7 @@ def normalise_code(code: str) -> str:
     """A verification code as typed from paper: any case, dashes or spaces, and the
     letters people confuse with digits read as those digits."""
     cleaned = "".join(code.split()).replace("-", "").upper()
-    return cleaned.translate(str.maketrans({"I": "1", "L": "1", "O": "0"}))
+    return cleaned.translate(str.maketrans("ILO", "110"))
 
 
 def export_issued(*, code: str) -> Export:

@@ -87,7 +87,8 @@ def export_render(*, export_id: int) -> Export | None:
         return None
     showcase = export.showcase
     if not may_export(user=export.owner, showcase=showcase):
-        return _fail(export, messages.NOT_ALLOWED)
+        export_fail(export_id=export.pk, message=str(messages.NOT_ALLOWED))
+        return None
     assert showcase is not None
     report = _reporter(export)
     document = showcase_document(export=export, showcase=showcase, report=report)
@@ -105,7 +106,8 @@ def export_render(*, export_id: int) -> Export | None:
             sign_pdf(source=unsigned, target=signed, reason=_("Issued by Learner Portfolio"))
         except SigningNotConfigured:
             logger.exception("Export %s: signing is not configured", export.pk)
-            return _fail(export, messages.NOT_SIGNED)
+            export_fail(export_id=export.pk, message=str(messages.NOT_SIGNED))
+            return None
         report(_("Saving"), 0, 0)
         export.pdfa, export.pdfa_note = rendered.pdfa, rendered.pdfa_note
         return _store(export, signed)
@@ -174,11 +176,6 @@ def _sha256(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _fail(export: Export, message: str) -> None:
-    export_fail(export_id=export.pk, message=message)
-    return None
-
-
 @transaction.atomic
 def export_fail(*, export_id: int, message: str) -> None:
     """Mark a queued or rendering export failed with a plain message for the learner;
@@ -200,7 +197,12 @@ def export_delete(*, export: Export) -> None:
     longer knows the document."""
     names = [n for n in {export.file.name, export.file_name} if n]
     export.delete()
-    transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+    transaction.on_commit(lambda: _delete_all(names))
+
+
+def _delete_all(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 @transaction.atomic
@@ -231,5 +233,5 @@ def exports_sweep(*, now: Any = None) -> int:
                 ):
                     _enqueue(pk)
         else:
-            export_fail(export_id=pk, message=messages.STOPPED)
+            export_fail(export_id=pk, message=str(messages.STOPPED))
     return len(stale)
