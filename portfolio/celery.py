@@ -11,4 +11,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Task modules inside the portfolio app's sub-packages: autodiscovery looks only at each
 # installed app's own tasks.py, and a worker that has not imported a module drops its tasks.
-app.autodiscover_tasks(["portfolio.review", "portfolio.showcases", "badges.registries"])
+app.autodiscover_tasks(
+    ["portfolio.review", "portfolio.showcases", "portfolio.exports", "badges.registries"]
+)

@@ -201,6 +201,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=REGISTRY_REFRESH_EVERY_HOURS),
     },
     # Sends the notification digests whose hour is up (at most one email an hour each).
+    # Exports whose worker died: queued once more, or marked failed.
+    "exports-sweep": {
+        "task": "portfolio.exports.tasks.exports_sweep_task",
+        "schedule": timedelta(minutes=1),
+    },
     "review-digest-sweep": {
         "task": "portfolio.review.tasks.notification_digest_sweep_task",
         "schedule": timedelta(minutes=5),
@@ -279,6 +284,26 @@ LOADSHED_MAX_WAIT_MS = float(os.environ.get("LOADSHED_MAX_WAIT_MS", "1000"))
 # portfolio/gunicorn_conf.py sets it below its thread count.
 LOADSHED_MAX_CONCURRENT = int(os.environ.get("LOADSHED_MAX_CONCURRENT", "0"))
 LOADSHED_RETRY_AFTER_S = int(os.environ.get("LOADSHED_RETRY_AFTER_S", "2"))
+
+# --- Exports (signed PDFs; see README "Exports") --------------------------------------
+# A task past the soft limit stops with a message for the learner; the hard limit kills
+# it, and the sweep then marks the export failed (or queues it once more).
+EXPORT_SOFT_TIME_LIMIT = int(os.environ.get("EXPORT_SOFT_TIME_LIMIT", "600"))
+EXPORT_TIME_LIMIT = int(os.environ.get("EXPORT_TIME_LIMIT", "660"))
+EXPORT_MAX_ATTEMPTS = int(os.environ.get("EXPORT_MAX_ATTEMPTS", "2"))
+# Address-space cap for the worker process that renders (0: none); only in a worker.
+EXPORT_MEMORY_LIMIT_MB = int(os.environ.get("EXPORT_MEMORY_LIMIT_MB", "2048"))
+EXPORT_IMAGE_MAX_SIDE = int(os.environ.get("EXPORT_IMAGE_MAX_SIDE", "1600"))
+EXPORT_DATA_URL_MAX_BYTES = 64 * 1024
+EXPORT_VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("EXPORT_VERIFY_MAX_UPLOAD_BYTES", 50 * 1024**2))
+EXPORT_VERIFY_UPLOADS_PER_HOUR = int(os.environ.get("EXPORT_VERIFY_UPLOADS_PER_HOUR", "30"))
+EXPORT_SIGNING_KEY = os.environ.get("EXPORT_SIGNING_KEY", "")
+EXPORT_SIGNING_CERT = os.environ.get("EXPORT_SIGNING_CERT", "")
+EXPORT_SIGNING_PKCS12 = os.environ.get("EXPORT_SIGNING_PKCS12", "")
+EXPORT_SIGNING_PASSPHRASE = os.environ.get("EXPORT_SIGNING_PASSPHRASE", "")
+# Without a configured certificate: make a self-signed one (development only).
+EXPORT_SIGNING_SELF_SIGNED = env_bool("EXPORT_SIGNING_SELF_SIGNED", DEBUG)
+EXPORT_SIGNING_DEV_DIR = os.environ.get("EXPORT_SIGNING_DEV_DIR", str(VAR_DIR / "signing"))
 
 # --- Outbound fetches (badge verification): core/fetch.py is the only way out --------
 OUTBOUND_FETCH_TIMEOUT = float(os.environ.get("OUTBOUND_FETCH_TIMEOUT", "5"))

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
 from core import views as core_views
+from portfolio.exports import verify_views
 from portfolio.showcases.urls import share_urlpatterns
 
 # Admin sign-in goes through allauth's login, so it shares its rate limits and MFA.
@@ -23,6 +24,9 @@ urlpatterns = [
     path("showcases/", include("portfolio.showcases.urls")),
     path("review/", include("portfolio.review.learner_urls")),
     path("review/tutor/", include("portfolio.review.tutor_urls")),
+    path("exports/", include("portfolio.exports.urls")),
+    path("verify/<str:code>/", verify_views.verify, name="verify"),
+    path("s/<str:token>/pdf/", verify_views.shared_pdf, name="share_pdf"),
     path("s/", include(share_urlpatterns)),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),

@@ -1,5 +1,6 @@
 """The portfolio app's models, one module per concern."""
 
+from portfolio.models.exports import Export, ExportKind, ExportState
 from portfolio.models.review import (
     GOAL_TITLE_MAX,
     FeedbackComment,
@@ -17,6 +18,9 @@ from portfolio.models.showcases import Section, ShareLink, Showcase, ShowcaseIte
 
 __all__ = [
     "GOAL_TITLE_MAX",
+    "Export",
+    "ExportKind",
+    "ExportState",
     "FeedbackComment",
     "FeedbackRequest",
     "FeedbackThread",

@@ -241,6 +241,7 @@ class NotificationKind(models.TextChoices):
     GOAL = "goal", _("New goals")
     FEEDBACK_REQUEST = "feedback_request", _("Requests for feedback")
     MEETING = "meeting", _("Review meeting records")
+    EXPORT = "export", _("Finished exports")
 
 
 class Notification(BaseModel):

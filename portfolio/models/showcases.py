@@ -117,6 +117,7 @@ class ShareLink(BaseModel):
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     passphrase_hash = models.CharField(max_length=256, blank=True)
     notify_on_first_open = models.BooleanField(_("email me when it is first opened"), default=False)
+    offer_pdf = models.BooleanField(_("offer the PDF of this showcase"), default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
     open_count = models.PositiveIntegerField(default=0)
     first_opened_at = models.DateTimeField(null=True, blank=True)

@@ -111,6 +111,11 @@ class ShareLinkForm(forms.Form):
     notify_on_first_open = forms.BooleanField(
         label=_("Email me the first time it is opened"), required=False
     )
+    offer_pdf = forms.BooleanField(
+        label=_("Offer the PDF of this showcase"),
+        required=False,
+        help_text=_("The link then offers the newest PDF you exported, for download."),
+    )
 
     def clean_expires_on(self) -> Any:
         value = self.cleaned_data.get("expires_on")

@@ -256,6 +256,7 @@ def link_create(
     expires_on: date | None = None,
     passphrase: str = "",
     notify_on_first_open: bool = False,
+    offer_pdf: bool = False,
 ) -> NewLink:
     token = secrets.token_urlsafe(24)
     link = ShareLink.objects.create(
@@ -265,6 +266,7 @@ def link_create(
         expires_on=expires_on,
         passphrase_hash=make_password(passphrase) if passphrase else "",
         notify_on_first_open=notify_on_first_open,
+        offer_pdf=offer_pdf,
     )
     return NewLink(link=link, token=token)
 

@@ -241,6 +241,7 @@ def links(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
             expires_on=data["expires_on"],
             passphrase=data["passphrase"],
             notify_on_first_open=data["notify_on_first_open"],
+            offer_pdf=data["offer_pdf"],
         )
         request.session[_NEW_LINK_KEY] = {
             "showcase": str(showcase.public_id),

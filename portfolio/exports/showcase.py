@@ -1,0 +1,115 @@
+"""The showcase PDF: the context builder for templates/exports/showcase.html.
+
+It shows what a share link shows (private items and empty sections left out), so the
+PDF can be offered through a link. Images are scaled down to print size first; every
+file the document uses is copied into the export's own folder, the only files the
+renderer can read.
+"""
+
+import logging
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from core.uploads import UploadRejected
+from portfolio.exports.documents import (
+    Prepared,
+    Progress,
+    badge_facts,
+    clean_html,
+    every,
+    prepared,
+    qr_png,
+    verify_address,
+)
+from portfolio.models import Export, Showcase
+from portfolio.showcases.selectors import showcase_for_display
+
+logger = logging.getLogger(__name__)
+STYLESHEETS = ["css/export.css"]
+
+
+def showcase_document(*, export: Export, showcase: Showcase, report: Progress) -> Prepared:
+    """The export's HTML and files. The caller closes the result (removing its folder)."""
+    shown = showcase_for_display(showcase=showcase)
+    sections = list(shown.sections.all())
+    items = [item for section in sections for item in section.items.all()]
+    document = prepared()
+    try:
+        images = _prepare_images(document, items, report)
+        report("Putting the pages together", 0, 0)
+        address = verify_address(export)
+        with translation.override(translation.get_language() or "en"):
+            document.html = render_to_string(
+                "exports/showcase.html",
+                {
+                    "export": export,
+                    "showcase": shown,
+                    "owner": showcase.owner,
+                    "summary": clean_html(shown.summary_html),
+                    "sections": [_section(section, images) for section in sections],
+                    "verify": address,
+                    "qr": document.add(qr_png(address.url), "png"),
+                    "made_at": timezone.now(),
+                    "language": translation.get_language() or "en",
+                },
+            )
+        document.stylesheets = STYLESHEETS
+        export.badges = [badge_facts(item.badge) for item in items if item.badge_id]
+    except BaseException:
+        document.close()
+        raise
+    return document
+
+
+def _prepare_images(document: Prepared, items: list[Any], report: Progress) -> dict[int, str]:
+    """export-file URLs of each item's picture: artefact images scaled for print, badge
+    images as stored. A picture that cannot be read is left out (the title remains)."""
+    wanted = [item for item in items if _picture(item) is not None]
+    tick = every(len(wanted), report, "Preparing images")
+    report("Preparing images", 0, len(wanted))
+    urls: dict[int, str] = {}
+    for done, item in enumerate(wanted, start=1):
+        stored = _picture(item)
+        try:
+            with stored.open("rb") as source:
+                if item.artefact_id:
+                    urls[item.pk] = document.add_image(source)
+                else:
+                    extension = "svg" if "svg" in item.badge.display_image_type else "png"
+                    urls[item.pk] = document.add(source, extension)
+        except (OSError, UploadRejected):
+            logger.warning("Export %s: picture of item %s left out", document.folder, item.pk)
+        tick(done)
+    return urls
+
+
+def _picture(item: Any) -> Any:
+    if item.artefact_id and item.artefact.is_image and item.artefact.preview == "ready":
+        return item.artefact.display_file or item.artefact.file
+    if item.badge_id and item.badge.display_image:
+        return item.badge.display_image
+    return None
+
+
+def _section(section: Any, images: dict[int, str]) -> dict[str, Any]:
+    return {
+        "heading": section.heading,
+        "anchor": f"section-{section.pk}",
+        "intro": clean_html(section.intro_html),
+        "items": [_item(item, images.get(item.pk, "")) for item in section.items.all()],
+    }
+
+
+def _item(item: Any, image: str) -> dict[str, Any]:
+    target = item.target
+    body = getattr(target, "body_html", "")
+    return {
+        "kind": item.kind,
+        "obj": target,
+        "caption": item.caption,
+        "image": image,
+        "body": clean_html(body) if body else "",
+        "media": getattr(target, "media", ""),
+    }

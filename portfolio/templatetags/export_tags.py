@@ -1,0 +1,21 @@
+"""Template helpers for exports: a fresh request key for the export form (so a double
+click or a resent form makes one export), and the PDF a share link offers."""
+
+import uuid
+
+from django import template
+
+from portfolio.exports.selectors import pdf_for_link
+from portfolio.models import Export, ShareLink
+
+register = template.Library()
+
+
+@register.simple_tag
+def export_request_key() -> str:
+    return uuid.uuid4().hex
+
+
+@register.simple_tag
+def offered_pdf(link: ShareLink | None) -> Export | None:
+    return pdf_for_link(link=link) if link is not None else None
