@@ -23,6 +23,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -60,8 +61,9 @@ def queue_wait_ms(request: HttpRequest, *, now: float | None = None) -> float | 
 def client_gone(request: HttpRequest) -> bool:
     """Whether the client closed its connection before we answered (gunicorn only; a
     client that half-closes after its request counts as gone, as nginx treats it)."""
-    sock = request.META.get("gunicorn.socket")
-    if not isinstance(sock, socket.socket) or isinstance(sock, ssl.SSLSocket):
+    # The connection gunicorn accepted (we only peek at it; nothing is opened here).
+    sock: Any = request.META.get("gunicorn.socket")
+    if sock is None or not hasattr(sock, "recv") or isinstance(sock, ssl.SSLSocket):
         return False  # TLS sockets cannot peek; behind a proxy TLS ends there anyway
     try:
         # Data (a body, a pipelined request) or nothing yet: still there. EOF: gone.

@@ -9,13 +9,15 @@ refuses everything else; attachment links are taken out of the document before l
 so no file is ever embedded whatever the HTML asks for.
 """
 
+import base64
+import binascii
 import logging
 import mimetypes
-import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -73,13 +75,25 @@ class SafeFetcher(URLFetcher):
         if scheme == STATIC_SCHEME and allowed_static and (found := finders.find(rest)):
             return _response(url, Path(str(found)))
         if scheme == "data" and len(url) <= settings.EXPORT_DATA_URL_MAX_BYTES:
-            answer = urllib.request.DataHandler().data_open(urllib.request.Request(url))  # noqa: S310 - data: only
-            content_type = answer.headers.get_content_type()
-            if content_type.startswith("image/"):
-                return URLFetcherResponse(
-                    url, answer.read(), headers={"Content-Type": content_type}
-                )
+            decoded = _data_url(url)
+            if decoded is not None and decoded[0].startswith("image/"):
+                return URLFetcherResponse(url, decoded[1], headers={"Content-Type": decoded[0]})
         raise Refused(f"Not fetched: {url[:80]}")
+
+
+def _data_url(url: str) -> tuple[str, bytes] | None:
+    """(content type, bytes) of a `data:` URL (RFC 2397), or None if it is malformed."""
+    header, comma, payload = url[len("data:") :].partition(",")
+    if not comma:
+        return None
+    params = header.split(";")
+    content_type = (params[0] or "text/plain").strip().lower()
+    try:
+        if params[-1].strip().lower() == "base64":
+            return content_type, base64.b64decode(unquote_to_bytes(payload), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return content_type, unquote_to_bytes(payload)
 
 
 def _response(url: str, path: Path) -> URLFetcherResponse:

@@ -123,10 +123,11 @@ def test_every_template_date_uses_the_locale_s_format_or_is_machine_readable() -
 
 
 def _is_machine_use(line: str, at: int) -> bool:
-    """The filter feeds a datetime attribute, directly or through a blocktranslate name."""
+    """The filter feeds a datetime attribute (directly or through a blocktranslate name)
+    or a <meta> tag's content, which machines read."""
     before = line[:at]
     if before.rstrip().endswith(('datetime="{{', "datetime='{{")) or re.search(
-        r"datetime=[\"']\{\{ *[\w.]+$", before
+        r"(datetime|<meta [^>]*content)=[\"']\{\{ *[\w.]+$", before
     ):
         return True
     name = re.search(r"(\w+)=[\w.]+$", before)
