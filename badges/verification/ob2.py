@@ -225,6 +225,7 @@ def _check_hosted_origin(
         outcome.not_identified(_("The badge is not hosted on a site the issuer lists."))
         return
     outcome.passed("issuer", _("Hosted on the issuer's own site (%(host)s).") % {"host": host})
+    outcome.bound_to_issuer = True
     if not (final_url.startswith("https://") and assertion_url.startswith("https://")):
         outcome.not_identified(
             _(

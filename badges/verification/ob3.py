@@ -58,6 +58,8 @@ def verify_ob3(
 def record_signature(signed: Signed, outcome: Outcome) -> None:
     outcome.add("signature", signed.ok, signed.message)
     if signed.ok and signed.found is not None:
+        # issuer_keys only returns a key the issuer id controls.
+        outcome.bound_to_issuer = True
         record_key(outcome, signed.found)
 
 
