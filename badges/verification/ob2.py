@@ -247,10 +247,31 @@ def _check_hosted_origin(
         )
 
 
+def unreadable_dates(document: dict[str, Any], *fields: str) -> list[str]:
+    """The date fields `document` gives that are not dates (a list, an object, text)."""
+    return [f for f in fields if document.get(f) not in (None, "") and not parse_time(document[f])]
+
+
 def check_dates(
-    issued: datetime | None, expires: datetime | None, now: datetime, outcome: Outcome
+    issued: datetime | None,
+    expires: datetime | None,
+    now: datetime,
+    outcome: Outcome,
+    *,
+    unreadable: list[str] | None = None,
 ) -> None:
-    if issued is None:
+    """`unreadable`: date fields the badge gives but that cannot be read; reading them as
+    absent would take an expired badge for one that never expires."""
+    if unreadable:
+        outcome.failed(
+            "dates",
+            _(
+                "The badge's %(fields)s is not a date we can read, so its validity "
+                "cannot be checked."
+            )
+            % {"fields": ", ".join(unreadable)},
+        )
+    elif issued is None:
         outcome.failed("dates", _("The badge has no valid issue date."))
     elif issued > now:
         outcome.failed(
