@@ -55,9 +55,13 @@ def origin_of(identifier: str) -> str:
         except ProofError:
             return ""
     parts = urlsplit(identifier)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
+    if parts.scheme not in ("https", "http") or not parts.hostname:
         return ""
-    return f"{parts.scheme}://{parts.netloc.lower()}"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return ""
+    return f"{parts.scheme}://{host_of(identifier)}{port}"
 
 
 def key_for_method(method: str, *, issuer_id: str) -> FoundKey:

@@ -183,7 +183,7 @@ def _check_structure(
 
 def _authority(url: str) -> str:
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    host = host_of(url) if parts.hostname else ""
     return f"{host}:{parts.port}" if parts.port else host
 
 
@@ -203,14 +203,14 @@ def _check_hosted_origin(
         return
     policy = issuer.data.get("verification")
     policy = policy if isinstance(policy, dict) else {}
-    allowed = {str(o).lower() for o in as_list(policy.get("allowedOrigins"))} or {
+    allowed = {_authority(f"https://{o}") for o in as_list(policy.get("allowedOrigins"))} or {
         _authority(issuer_id)
     }
     starts = [str(s) for s in as_list(policy.get("startsWith")) if s]
     host = _authority(assertion_url)
 
     def in_scope(url: str) -> bool:
-        scoped = _authority(url) in allowed or (urlsplit(url).hostname or "") in allowed
+        scoped = _authority(url) in allowed or host_of(url) in allowed
         return scoped and (not starts or any(url.startswith(s) for s in starts))
 
     if not (in_scope(assertion_url) and in_scope(final_url)):
@@ -242,7 +242,7 @@ def _check_hosted_origin(
         )
     else:
         outcome.identified_by_domain(
-            urlsplit(assertion_url).hostname or host,
+            host_of(assertion_url),
             _("The issuer's own site, %(host)s, hosts this badge.") % {"host": host},
         )
 

@@ -314,3 +314,22 @@ def test_a_status_size_written_as_a_list_still_revokes(earner: Any, fake_web: Fa
     signed["credentialStatus"]["statusSize"] = [1]
     outcome = checked(earner, signed)
     assert outcome.status in (Status.REVOKED, Status.FAILED)
+
+
+def test_an_internationalised_look_alike_domain_is_shown_as_it_really_is(
+    earner: Any, fake_web: FakeWeb
+) -> None:
+    """víctim.test is not victim.test: the identified domain is written in its ASCII
+    (punycode) form, as browsers do for look-alikes, so an employer cannot be fooled."""
+    from badges.didkey import multikey_from_public_key
+
+    issuer = "https://víctim.test/issuer"
+    ascii_host = "víctim.test".encode("idna").decode()
+    key = Ed25519PrivateKey.generate()
+    fake_web.add(
+        f"https://{ascii_host}/issuer",
+        controller_document(issuer, multikey_from_public_key(key.public_key())),
+    )
+    outcome = checked(earner, sign_hosted_key(credential(issuer=issuer), key, issuer))
+    assert only(outcome, "signature").ok is True, outcome.checks
+    assert outcome.identity_domain == ascii_host
