@@ -45,6 +45,9 @@ class FoundKey:
     method: str  # the verification method or kid, absolute
     found_at: str  # the URL it was read from, or "did:key"
     domain: str = ""  # the https host proven to publish it for the issuer, "" when none
+    # Published by the issuer id itself (its DID, its document, or under its path), not
+    # only somewhere on its origin: what a registry listing that id can vouch for.
+    of_issuer_id: bool = True
 
 
 def origin_of(identifier: str) -> str:
@@ -142,7 +145,17 @@ def _jwk_at_url(kid: str, *, issuer_id: str) -> FoundKey:
     document, found_at = _fetch_key_document(url, what=_("the issuer's key"))
     jwk = _select_jwk(document, kid, fragment)
     key = proofs.public_key_from_published_jwk(jwk, kid)
-    return FoundKey(key, kid, found_at, host_of(url) if url.startswith("https://") else "")
+    domain = host_of(url) if url.startswith("https://") else ""
+    return FoundKey(key, kid, found_at, domain, of_issuer_id=_under(url, issuer_id))
+
+
+def _under(url: str, issuer_id: str) -> bool:
+    """`url` lies in the issuer id's folder (https://host/victim/key.json for the issuer
+    https://host/victim/issuer.json). On a host many people publish on, the rest of the
+    origin may be someone else's."""
+    path = urlsplit(issuer_id).path
+    folder = path[: path.rfind("/") + 1] or "/"
+    return origin_of(url) == origin_of(issuer_id) and urlsplit(url).path.startswith(folder)
 
 
 def _select_jwk(document: dict[str, Any], kid: str, fragment: str) -> dict[str, Any]:

@@ -62,8 +62,8 @@ def verify_ob3(
 def record_signature(signed: Signed, outcome: Outcome) -> None:
     outcome.add("signature", signed.ok, signed.message)
     if signed.ok and signed.found is not None:
-        # issuer_keys only returns a key the issuer id controls.
-        outcome.bound_to_issuer = True
+        # issuer_keys only returns a key the issuer id controls (or its origin publishes).
+        outcome.bound_to_issuer = signed.found.of_issuer_id
         record_key(outcome, signed.found)
 
 
