@@ -146,10 +146,10 @@ def _jwk_at_url(kid: str, *, issuer_id: str) -> FoundKey:
     jwk = _select_jwk(document, kid, fragment)
     key = proofs.public_key_from_published_jwk(jwk, kid)
     domain = host_of(url) if url.startswith("https://") else ""
-    return FoundKey(key, kid, found_at, domain, of_issuer_id=_under(url, issuer_id))
+    return FoundKey(key, kid, found_at, domain, of_issuer_id=in_issuer_folder(url, issuer_id))
 
 
-def _under(url: str, issuer_id: str) -> bool:
+def in_issuer_folder(url: str, issuer_id: str) -> bool:
     """`url` lies in the issuer id's folder (https://host/victim/key.json for the issuer
     https://host/victim/issuer.json). On a host many people publish on, the rest of the
     origin may be someone else's."""

@@ -23,6 +23,7 @@ from badges.verification.fetching import (
     host_of,
     unreachable,
 )
+from badges.verification.issuer_keys import in_issuer_folder
 from badges.verification.legacy import upgrade_if_legacy
 from badges.verification.ob2_signed import Node, check_revocation_list, check_signed
 from badges.verification.recipient import ob2_recipient
@@ -225,7 +226,12 @@ def _check_hosted_origin(
         outcome.not_identified(_("The badge is not hosted on a site the issuer lists."))
         return
     outcome.passed("issuer", _("Hosted on the issuer's own site (%(host)s).") % {"host": host})
-    outcome.bound_to_issuer = True
+    # The default policy (the issuer id's origin) binds the badge to the domain; on a host
+    # many people publish on, only a policy of the issuer's own or its id's folder binds
+    # it to the id a registry lists.
+    outcome.bound_to_issuer = bool(policy.get("allowedOrigins") or starts) or all(
+        in_issuer_folder(url, issuer_id) for url in (assertion_url, final_url)
+    )
     if not (final_url.startswith("https://") and assertion_url.startswith("https://")):
         outcome.not_identified(
             _(

@@ -179,6 +179,32 @@ def test_a_key_elsewhere_on_the_issuers_shared_host_does_not_earn_the_registrys_
     assert outcome.identity == (Identity.REGISTRY if vouched else Identity.DOMAIN)
 
 
+@pytest.mark.parametrize(
+    ("hosted_at", "vouched"),
+    [("https://shared.test/attacker/1.json", False), ("https://shared.test/victim/a/1.json", True)],
+)
+def test_a_badge_hosted_elsewhere_on_the_issuers_shared_host_does_not_earn_the_registrys_word(
+    earner: Any, fake_web: FakeWeb, hosted_at: str, vouched: bool
+) -> None:
+    """OB 2.0's default policy lets any address on the issuer id's origin host its
+    badges; that identifies the domain, but not the id a registry lists."""
+    victim = "https://shared.test/victim/issuer.json"
+    trust_issuer(victim)
+    fake_web.add(victim, {"@context": OB2, "id": victim, "type": "Issuer", "name": "Victim"})
+    badge_class = {**ob2_badge_class(victim), "id": f"{hosted_at}.badge"}
+    fake_web.add(badge_class["id"], {"@context": OB2, **badge_class})
+    assertion = {
+        "@context": OB2, "type": "Assertion", "id": hosted_at, "recipient": hashed_recipient(),
+        "badge": badge_class["id"], "issuedOn": "2025-06-01T10:00:00Z",
+        "verification": {"type": "hosted"},
+    }  # fmt: skip
+    fake_web.add(hosted_at, assertion)
+    outcome = checked(earner, hosted_at)
+    assert only(outcome, "issuer").ok is True
+    assert (outcome.registry is not None) is vouched
+    assert outcome.identity == (Identity.REGISTRY if vouched else Identity.DOMAIN)
+
+
 # --- OB 2.0: an issuer whose id is not a web address --------------------------------------
 
 
