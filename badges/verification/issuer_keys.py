@@ -17,7 +17,7 @@ their own key, and a trusted issuer registry would then vouch for it.
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.utils.translation import gettext as _
 
@@ -155,7 +155,10 @@ def in_issuer_folder(url: str, issuer_id: str) -> bool:
     origin may be someone else's."""
     path = urlsplit(issuer_id).path
     folder = path[: path.rfind("/") + 1] or "/"
-    return origin_of(url) == origin_of(issuer_id) and urlsplit(url).path.startswith(folder)
+    own_path = urlsplit(url).path
+    # A dot segment (also written %2e) climbs out of the folder once the server reads it.
+    climbs = any(unquote(s) in (".", "..") for s in own_path.split("/"))
+    return origin_of(url) == origin_of(issuer_id) and own_path.startswith(folder) and not climbs
 
 
 def _select_jwk(document: dict[str, Any], kid: str, fragment: str) -> dict[str, Any]:

@@ -156,6 +156,8 @@ def test_userinfo_naming_the_victim_does_not_identify_the_victims_domain(
     ("kid", "vouched"),
     [
         ("https://shared.test/attacker/key.json", False),
+        ("https://shared.test/victim/../attacker/key.json", False),
+        ("https://shared.test/victim/%2e%2e/attacker/key.json", False),
         ("https://shared.test/victim/key.json", True),
     ],
 )
@@ -181,7 +183,11 @@ def test_a_key_elsewhere_on_the_issuers_shared_host_does_not_earn_the_registrys_
 
 @pytest.mark.parametrize(
     ("hosted_at", "vouched"),
-    [("https://shared.test/attacker/1.json", False), ("https://shared.test/victim/a/1.json", True)],
+    [
+        ("https://shared.test/attacker/1.json", False),
+        ("https://shared.test/victim/../attacker/1.json", False),
+        ("https://shared.test/victim/a/1.json", True),
+    ],
 )
 def test_a_badge_hosted_elsewhere_on_the_issuers_shared_host_does_not_earn_the_registrys_word(
     earner: Any, fake_web: FakeWeb, hosted_at: str, vouched: bool
@@ -203,6 +209,17 @@ def test_a_badge_hosted_elsewhere_on_the_issuers_shared_host_does_not_earn_the_r
     assert only(outcome, "issuer").ok is True
     assert (outcome.registry is not None) is vouched
     assert outcome.identity == (Identity.REGISTRY if vouched else Identity.DOMAIN)
+
+
+def test_a_did_web_cannot_climb_out_of_its_path(db: None) -> None:
+    """did:web:shared.test:victim:..:attacker would be read from the attacker's folder
+    while reading like the victim's DID."""
+    from badges.proofs import ProofError
+    from badges.verification.didweb import did_web_document_url
+
+    for did in ("did:web:shared.test:victim:..:attacker", "did:web:shared.test:victim:%2e%2e:x"):
+        with pytest.raises(ProofError):
+            did_web_document_url(did)
 
 
 # --- OB 2.0: an issuer whose id is not a web address --------------------------------------
