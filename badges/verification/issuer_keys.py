@@ -156,9 +156,15 @@ def in_issuer_folder(url: str, issuer_id: str) -> bool:
     path = urlsplit(issuer_id).path
     folder = path[: path.rfind("/") + 1] or "/"
     own_path = urlsplit(url).path
-    # A dot segment (also written %2e) climbs out of the folder once the server reads it.
-    climbs = any(unquote(s) in (".", "..") for s in own_path.split("/"))
-    return origin_of(url) == origin_of(issuer_id) and own_path.startswith(folder) and not climbs
+    return (
+        origin_of(url) == origin_of(issuer_id) and own_path.startswith(folder) and not climbs(url)
+    )
+
+
+def climbs(url: str) -> bool:
+    """A dot segment (also written %2e) in the path: once the server reads it, the URL
+    is outside the folder it seems to be in."""
+    return any(unquote(s) in (".", "..") for s in urlsplit(url).path.split("/"))
 
 
 def _select_jwk(document: dict[str, Any], kid: str, fragment: str) -> dict[str, Any]:

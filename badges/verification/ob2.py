@@ -23,7 +23,7 @@ from badges.verification.fetching import (
     host_of,
     unreachable,
 )
-from badges.verification.issuer_keys import in_issuer_folder
+from badges.verification.issuer_keys import climbs, in_issuer_folder
 from badges.verification.legacy import upgrade_if_legacy
 from badges.verification.ob2_signed import Node, check_revocation_list, check_signed
 from badges.verification.recipient import ob2_recipient
@@ -212,7 +212,8 @@ def _check_hosted_origin(
 
     def in_scope(url: str) -> bool:
         scoped = _authority(url) in allowed or host_of(url) in allowed
-        return scoped and (not starts or any(url.startswith(s) for s in starts))
+        under = not starts or (any(url.startswith(s) for s in starts) and not climbs(url))
+        return scoped and under
 
     if not (in_scope(assertion_url) and in_scope(final_url)):
         outcome.failed(

@@ -211,6 +211,26 @@ def test_a_badge_hosted_elsewhere_on_the_issuers_shared_host_does_not_earn_the_r
     assert outcome.identity == (Identity.REGISTRY if vouched else Identity.DOMAIN)
 
 
+def test_an_issuers_starts_with_policy_cannot_be_climbed_out_of(
+    earner: Any, fake_web: FakeWeb
+) -> None:
+    victim = "https://shared.test/victim/issuer.json"
+    policy = {"startsWith": "https://shared.test/victim/"}
+    fake_web.add(victim, {"@context": OB2, "id": victim, "type": "Issuer", "name": "Victim",
+                          "verification": policy})  # fmt: skip
+    hosted_at = "https://shared.test/victim/../attacker/1.json"
+    badge_class = {"@context": OB2, **ob2_badge_class(victim), "id": f"{hosted_at}.badge"}
+    fake_web.add(badge_class["id"], badge_class)
+    fake_web.add(hosted_at, {
+        "@context": OB2, "type": "Assertion", "id": hosted_at, "recipient": hashed_recipient(),
+        "badge": badge_class["id"], "issuedOn": "2025-06-01T10:00:00Z",
+        "verification": {"type": "hosted"},
+    })  # fmt: skip
+    outcome = checked(earner, hosted_at)
+    assert only(outcome, "issuer").ok is False
+    assert outcome.identity == Identity.NOT_IDENTIFIED and outcome.status == Status.FAILED
+
+
 def test_a_did_web_cannot_climb_out_of_its_path(db: None) -> None:
     """did:web:shared.test:victim:..:attacker would be read from the attacker's folder
     while reading like the victim's DID."""
