@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from badges.didkey import did_key_from_public_key, did_key_verification_method
 from badges.models import Identity, Status
-from badges.outcome import Check, Outcome
+from badges.outcome import BadgeRejected, Check, Outcome
 from badges.proofs import sign_data_integrity
 from badges.services import badge_check
 from tests.badges.issuers import (
@@ -68,7 +68,7 @@ def hashed_recipient() -> dict[str, Any]:
     return {"type": "email", "hashed": True, "salt": "pepper", "identity": f"sha256${digest}"}
 
 
-def ob2_badge_class(issuer: dict[str, Any]) -> dict[str, Any]:
+def ob2_badge_class(issuer: dict[str, Any] | str) -> dict[str, Any]:
     return {"id": "urn:uuid:6f0a4c9e-1111-4000-8000-000000000001", "type": "BadgeClass",
             "name": "Robotics", "description": "Robots.", "criteria": {"narrative": "Built one."},
             "issuer": issuer}  # fmt: skip
@@ -400,3 +400,59 @@ def test_an_internationalised_look_alike_domain_is_shown_as_it_really_is(
     outcome = checked(earner, sign_hosted_key(credential(issuer=issuer), key, issuer))
     assert only(outcome, "signature").ok is True, outcome.checks
     assert outcome.identity_domain == ascii_host
+
+
+# --- whose badge it is --------------------------------------------------------------------
+
+
+def test_a_learner_record_holding_someone_elses_badge_does_not_make_it_theirs(
+    earner: Any,
+) -> None:
+    """A CLR the learner (or anyone) signs is only a wrapper: each badge inside is checked
+    on its own, its recipient included."""
+    from badges.services import badges_import
+    from tests.badges.issuers import sign_trusted
+    from tests.badges.test_clr import signed_clr
+
+    someone_elses = sign_trusted(credential(issuer="did:key:x", recipient="rival@example.org"))
+    with pytest.raises(BadgeRejected, match="Issued to someone else"):
+        badges_import(owner=earner, payload=json.dumps(signed_clr(someone_elses)), source="json")
+    assert not earner.badges.exists()
+
+
+def test_the_earner_is_read_from_the_subject_whose_achievement_is_shown(earner: Any) -> None:
+    """Two subjects: someone else's distinction first, the learner's attendance second.
+    What is shown (the first subject's achievement) is never confirmed as the learner's."""
+    from tests.badges.issuers import sign_trusted
+
+    mine = credential(issuer="did:key:x", name="Attendance")["credentialSubject"]
+    theirs = credential(issuer="did:key:x", name="Distinction", recipient="rival@example.org")
+    theirs["credentialSubject"] = [theirs["credentialSubject"], mine]
+    outcome = checked(earner, sign_trusted(theirs))
+    assert outcome.document["credentialSubject"][0]["achievement"]["name"] == "Distinction"
+    assert only(outcome, "recipient").ok is False
+    assert outcome.status == Status.FAILED
+
+
+def test_an_address_in_another_case_is_still_the_learners(earner: Any) -> None:
+    """Genuine: a badge issued to NOBODY@EXAMPLE.ORG (plain, not hashed) is the learner's."""
+    from tests.badges.issuers import sign_trusted
+
+    vc = credential(issuer="did:key:x")
+    vc["credentialSubject"]["identifier"] = [{
+        "type": "IdentityObject", "identityType": "emailAddress", "hashed": False,
+        "identityHash": RECIPIENT.upper(),
+    }]  # fmt: skip
+    assert checked(earner, sign_trusted(vc)).status == Status.VERIFIED
+
+
+def test_a_duplicate_key_cannot_show_one_date_while_another_is_signed(earner: Any) -> None:
+    """JSON with a key twice: we read the last, so an attacker appending a later
+    validUntil changes what is checked, and the signature no longer holds."""
+    key, did = did_key_issuer()
+    trust_issuer(did)
+    signed = sign_as(credential(issuer=did, validUntil="2026-02-01T00:00:00Z"), key)
+    text = json.dumps(signed)
+    text = text[:-1] + ', "validUntil": "2099-01-01T00:00:00Z"}'
+    outcome = checked(earner, text)
+    assert only(outcome, "signature").ok is False and outcome.status == Status.FAILED
