@@ -129,6 +129,10 @@ class Outcome:
     identity_domain: str = ""
     identity_note: str = ""
     registry: RegistryMatch | None = None
+    # The signature's key, or the server that hosts the badge, is proven to be the issuer
+    # id's own (not only the word of a profile the badge carries). Only then can a registry
+    # that lists the issuer id vouch for the badge (services.badge_check).
+    bound_to_issuer: bool = False
     key: KeyUsed | None = None
     # Every URL fetched while checking: {"url", "status" (int or None), "error"}.
     fetches: list[dict[str, Any]] = field(default_factory=list)

@@ -47,12 +47,15 @@ def badge_check(*, payload: str, owner: Any, now: Any) -> tuple[Outcome, Facts]:
 
 def _signature_holds(outcome: Outcome) -> bool:
     """A registry vouches for an issuer id; that says something about this badge only
-    when its signature (or the issuer's own server) binds it to that id."""
+    when its signature (or the issuer's own server) binds it to that id. A valid
+    signature by a key that an embedded profile lists, or a badge hosted anywhere by an
+    issuer whose id is not a web address, binds it to nothing."""
     signature = [c for c in outcome.checks if c.key == "signature"]
     return (
         bool(signature)
         and all(c.result == Result.PASSED for c in signature)
         and not (outcome.failures)
+        and outcome.bound_to_issuer
     )
 
 

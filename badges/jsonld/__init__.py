@@ -26,6 +26,7 @@ __all__ = [
     "document_loader",
     "expand",
     "known_context_urls",
+    "rewritten_form",
 ]
 
 CONTEXTS_DIR = Path(__file__).parent / "contexts"
@@ -219,6 +220,32 @@ def expand(document: dict[str, Any]) -> list[Any]:
         ) from error
     _check_expanded(expanded)
     return list(expanded)
+
+
+def rewritten_form(document: Any) -> str:
+    """Why the JSON of `document` might read otherwise than its canonical form says, or "".
+
+    One RDF dataset, and so one Data Integrity signature, has many JSON-LD spellings: a
+    term under its full IRI, a value object, an alias that a context of the document's
+    own defines. Whoever holds a signed credential can respell it, and a reader of the
+    JSON (ours: its status, its expiry) would then miss a statement that is still signed.
+    So contexts must be stored ones, named by URL, and keys plain terms (or @context,
+    @id, @type), which the stored contexts map one to one."""
+    if isinstance(document, list):
+        return next(filter(None, map(rewritten_form, document)), "")
+    if not isinstance(document, dict):
+        return ""
+    for key, value in document.items():
+        if key == "@context":
+            if not all(isinstance(c, str) for c in (value if isinstance(value, list) else [value])):
+                return "its @context defines terms of its own"
+        elif key not in ("@id", "@type") and (key.startswith("@") or ":" in key):
+            return f"it writes {key!r} where a term is expected"
+        else:
+            problem = rewritten_form(value)
+            if problem:
+                return problem
+    return ""
 
 
 def canonize(doc: dict[str, Any]) -> str:

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from badges import jose
 from badges.outcome import BadgeRejected, Outcome
 from badges.parsing import as_list, ob3_facts, types_of
-from badges.verification.ob2 import check_dates
-from badges.verification.ob3 import check_structure, record_signature
+from badges.verification.ob2 import check_dates, unreadable_dates
+from badges.verification.ob3 import VC_DATES, check_structure, record_signature
 from badges.verification.schema import check_schema
 from badges.verification.signatures import (
     check_embedded_proof,
@@ -85,7 +85,10 @@ def clr_verified_credentials(
             unreachable=True,
         )
     check_status(document, now=now, outcome=outcome)
-    check_dates(facts.issued_at, facts.expires_at, now, outcome)
+    check_dates(
+        facts.issued_at, facts.expires_at, now, outcome,
+        unreadable=unreadable_dates(document, *VC_DATES),
+    )  # fmt: skip
     if outcome.revoked:
         raise BadgeRejected(_("This learner record (CLR) has been revoked by its issuer."))
     if outcome.failures:

@@ -33,7 +33,9 @@ def did_web_document_url(did: str) -> str:
         raise ProofError(_("%(did)s is not a did:web identifier.") % {"did": did})
     host, *path = did[len(DID_WEB) :].split(":")
     host = unquote(host)
-    if not _HOST.match(host) or not all(_SEGMENT.match(p) for p in path):
+    # A dot segment (also written %2e) would read the document from outside the DID's path.
+    dots = any(unquote(p) in (".", "..") for p in path)
+    if not _HOST.match(host) or not all(_SEGMENT.match(p) for p in path) or dots:
         raise ProofError(_("%(did)s is not a did:web identifier.") % {"did": did})
     if path:
         return f"https://{host}/{'/'.join(path)}/did.json"

@@ -52,7 +52,15 @@ def _note(url: str, status: int | None, error: str = "") -> None:
 
 
 def host_of(url: str) -> str:
-    return urlsplit(url).hostname or url
+    """The URL's host name in lower case; an internationalised one in its ASCII form
+    (xn--…), which is the name fetched and one a look-alike cannot hide behind."""
+    host = urlsplit(url).hostname
+    if not host:
+        return url
+    try:
+        return host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return host
 
 
 def fetch_json(url: str, *, what: str) -> Fetched:

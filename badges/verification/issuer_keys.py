@@ -17,7 +17,7 @@ their own key, and a trusted issuer registry would then vouch for it.
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,9 @@ class FoundKey:
     method: str  # the verification method or kid, absolute
     found_at: str  # the URL it was read from, or "did:key"
     domain: str = ""  # the https host proven to publish it for the issuer, "" when none
+    # Published by the issuer id itself (its DID, its document, or under its path), not
+    # only somewhere on its origin: what a registry listing that id can vouch for.
+    of_issuer_id: bool = True
 
 
 def origin_of(identifier: str) -> str:
@@ -55,9 +58,13 @@ def origin_of(identifier: str) -> str:
         except ProofError:
             return ""
     parts = urlsplit(identifier)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
+    if parts.scheme not in ("https", "http") or not parts.hostname:
         return ""
-    return f"{parts.scheme}://{parts.netloc.lower()}"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return ""
+    return f"{parts.scheme}://{host_of(identifier)}{port}"
 
 
 def key_for_method(method: str, *, issuer_id: str) -> FoundKey:
@@ -138,7 +145,26 @@ def _jwk_at_url(kid: str, *, issuer_id: str) -> FoundKey:
     document, found_at = _fetch_key_document(url, what=_("the issuer's key"))
     jwk = _select_jwk(document, kid, fragment)
     key = proofs.public_key_from_published_jwk(jwk, kid)
-    return FoundKey(key, kid, found_at, host_of(url) if url.startswith("https://") else "")
+    domain = host_of(url) if url.startswith("https://") else ""
+    return FoundKey(key, kid, found_at, domain, of_issuer_id=in_issuer_folder(url, issuer_id))
+
+
+def in_issuer_folder(url: str, issuer_id: str) -> bool:
+    """`url` lies in the issuer id's folder (https://host/victim/key.json for the issuer
+    https://host/victim/issuer.json). On a host many people publish on, the rest of the
+    origin may be someone else's."""
+    path = urlsplit(issuer_id).path
+    folder = path[: path.rfind("/") + 1] or "/"
+    own_path = urlsplit(url).path
+    return (
+        origin_of(url) == origin_of(issuer_id) and own_path.startswith(folder) and not climbs(url)
+    )
+
+
+def climbs(url: str) -> bool:
+    """A dot segment (also written %2e) in the path: once the server reads it, the URL
+    is outside the folder it seems to be in."""
+    return any(unquote(s) in (".", "..") for s in urlsplit(url).path.split("/"))
 
 
 def _select_jwk(document: dict[str, Any], kid: str, fragment: str) -> dict[str, Any]:

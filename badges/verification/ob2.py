@@ -23,6 +23,7 @@ from badges.verification.fetching import (
     host_of,
     unreachable,
 )
+from badges.verification.issuer_keys import climbs, in_issuer_folder
 from badges.verification.legacy import upgrade_if_legacy
 from badges.verification.ob2_signed import Node, check_revocation_list, check_signed
 from badges.verification.recipient import ob2_recipient
@@ -183,7 +184,7 @@ def _check_structure(
 
 def _authority(url: str) -> str:
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    host = host_of(url) if parts.hostname else ""
     return f"{host}:{parts.port}" if parts.port else host
 
 
@@ -203,15 +204,16 @@ def _check_hosted_origin(
         return
     policy = issuer.data.get("verification")
     policy = policy if isinstance(policy, dict) else {}
-    allowed = {str(o).lower() for o in as_list(policy.get("allowedOrigins"))} or {
+    allowed = {_authority(f"https://{o}") for o in as_list(policy.get("allowedOrigins"))} or {
         _authority(issuer_id)
     }
     starts = [str(s) for s in as_list(policy.get("startsWith")) if s]
     host = _authority(assertion_url)
 
     def in_scope(url: str) -> bool:
-        scoped = _authority(url) in allowed or (urlsplit(url).hostname or "") in allowed
-        return scoped and (not starts or any(url.startswith(s) for s in starts))
+        scoped = _authority(url) in allowed or host_of(url) in allowed
+        under = not starts or (any(url.startswith(s) for s in starts) and not climbs(url))
+        return scoped and under
 
     if not (in_scope(assertion_url) and in_scope(final_url)):
         outcome.failed(
@@ -225,6 +227,12 @@ def _check_hosted_origin(
         outcome.not_identified(_("The badge is not hosted on a site the issuer lists."))
         return
     outcome.passed("issuer", _("Hosted on the issuer's own site (%(host)s).") % {"host": host})
+    # The default policy (the issuer id's origin) binds the badge to the domain; on a host
+    # many people publish on, only a policy of the issuer's own or its id's folder binds
+    # it to the id a registry lists.
+    outcome.bound_to_issuer = bool(policy.get("allowedOrigins") or starts) or all(
+        in_issuer_folder(url, issuer_id) for url in (assertion_url, final_url)
+    )
     if not (final_url.startswith("https://") and assertion_url.startswith("https://")):
         outcome.not_identified(
             _(
@@ -241,15 +249,36 @@ def _check_hosted_origin(
         )
     else:
         outcome.identified_by_domain(
-            urlsplit(assertion_url).hostname or host,
+            host_of(assertion_url),
             _("The issuer's own site, %(host)s, hosts this badge.") % {"host": host},
         )
 
 
+def unreadable_dates(document: dict[str, Any], *fields: str) -> list[str]:
+    """The date fields `document` gives that are not dates (a list, an object, text)."""
+    return [f for f in fields if document.get(f) not in (None, "") and not parse_time(document[f])]
+
+
 def check_dates(
-    issued: datetime | None, expires: datetime | None, now: datetime, outcome: Outcome
+    issued: datetime | None,
+    expires: datetime | None,
+    now: datetime,
+    outcome: Outcome,
+    *,
+    unreadable: list[str] | None = None,
 ) -> None:
-    if issued is None:
+    """`unreadable`: date fields the badge gives but that cannot be read; reading them as
+    absent would take an expired badge for one that never expires."""
+    if unreadable:
+        outcome.failed(
+            "dates",
+            _(
+                "The badge's %(fields)s is not a date we can read, so its validity "
+                "cannot be checked."
+            )
+            % {"fields": ", ".join(unreadable)},
+        )
+    elif issued is None:
         outcome.failed("dates", _("The badge has no valid issue date."))
     elif issued > now:
         outcome.failed(

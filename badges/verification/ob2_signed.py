@@ -114,6 +114,8 @@ def _signed_by(outcome: Outcome, key_id: str, found_at: str, issuer: Node, *, se
     outcome.passed("signature", _("The issuer's signature is valid."))
     outcome.passed("issuer", _("Signed with a key the issuer's profile lists as its own."))
     issuer_id = id_of(issuer.data)
+    # The profile that lists the key was read from the issuer id itself.
+    outcome.bound_to_issuer = issuer.fetched
     if not issuer.fetched:
         # An embedded profile is the signer's word, and anyone can sign: it proves nothing
         # about who the issuer is (the validator trusts it; we do not).
@@ -166,6 +168,7 @@ def _check_legacy_key(jws: str, key_url: str, issuer: Node, outcome: Outcome) ->
     outcome.key = KeyUsed(id=key_url, found_at=found_at)
     outcome.passed("signature", _("The issuer's signature is valid."))
     outcome.passed("issuer", _("Signed with a key published on the issuer's own site."))
+    outcome.bound_to_issuer = True
     if got.secure and issuer.secure:
         outcome.identified_by_domain(
             host_of(key_url),

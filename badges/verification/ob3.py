@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from badges.outcome import Outcome
 from badges.parsing import VC_CONTEXTS, Facts, as_list, contexts_of, ob3_facts, types_of
 from badges.verification.issuer_keys import record_key
-from badges.verification.ob2 import check_dates
+from badges.verification.ob2 import check_dates, unreadable_dates
 from badges.verification.recipient import ob3_recipient
 from badges.verification.schema import check_schema
 from badges.verification.signatures import (
@@ -28,6 +28,7 @@ from badges.verification.status import check_status
 
 OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
 OB3_CREDENTIAL_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
+VC_DATES = ("validFrom", "validUntil", "issuanceDate", "expirationDate")
 
 
 def verify_ob3(
@@ -48,7 +49,10 @@ def verify_ob3(
     check_schema(credential, outcome)
     record_signature(signed, outcome)
     check_status(credential, now=now, outcome=outcome)
-    check_dates(facts.issued_at, facts.expires_at, now, outcome)
+    check_dates(
+        facts.issued_at, facts.expires_at, now, outcome,
+        unreadable=unreadable_dates(credential, *VC_DATES),
+    )  # fmt: skip
     ok, message = ob3_recipient(credential, emails)
     outcome.add("recipient", ok, message)
     outcome.image_url = facts.image
@@ -58,6 +62,8 @@ def verify_ob3(
 def record_signature(signed: Signed, outcome: Outcome) -> None:
     outcome.add("signature", signed.ok, signed.message)
     if signed.ok and signed.found is not None:
+        # issuer_keys only returns a key the issuer id controls (or its origin publishes).
+        outcome.bound_to_issuer = signed.found.of_issuer_id
         record_key(outcome, signed.found)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from badges import jose, proofs
+from badges.jsonld import rewritten_form
 from badges.parsing import id_of
 from badges.verification.issuer_keys import FoundKey, KeyUnavailable, key_for_jwt, key_for_method
 
@@ -38,6 +39,16 @@ def check_embedded_proof(credential: dict[str, Any], *, issuer_id: str) -> Signe
     none verifies, a key that could not be fetched now makes it not checkable."""
     if not credential.get("proof"):
         return Signed(False, _("The credential is not signed (it has no proof)."))
+    respelled = rewritten_form(credential)
+    if respelled:
+        return Signed(
+            False,
+            _(
+                "The credential is written in a form that could show something other than "
+                "what was signed: %(problem)s. Ask the issuer for the credential as issued."
+            )
+            % {"problem": respelled},
+        )
     try:
         candidates = proofs.proofs_of(credential)
     except proofs.ProofError as error:

@@ -69,12 +69,15 @@ def _entry(entry: dict[str, Any], credential: dict[str, Any], now: datetime) -> 
 def _bitstring_entry(
     entry: dict[str, Any], credential: dict[str, Any], now: datetime
 ) -> tuple[int, str]:
-    purpose = str(entry.get("statusPurpose") or "")
+    purpose = _single(entry.get("statusPurpose"))
+    if isinstance(purpose, list):
+        return FAILED, _("The credential's status entry gives several purposes at once.")
+    purpose = str(purpose or "")
     if purpose not in ("revocation", "suspension"):
         return NOT_ABOUT_VALIDITY, ""  # "message" or "refresh" entries say nothing of validity
-    if entry.get("statusSize", 1) != 1:
+    if _single(entry.get("statusSize", 1)) != 1:
         return UNKNOWN, _("The status list uses entries of several bits, which we cannot check.")
-    list_url = id_of(entry.get("statusListCredential"))
+    list_url = id_of(_single(entry.get("statusListCredential")))
     if not list_url:
         return FAILED, _("The credential's status entry names no status list.")
     status_list, problem = _status_credential(list_url, credential, now)
@@ -86,7 +89,7 @@ def _bitstring_entry(
         return FAILED, _("The issuer's status list is not a %(purpose)s list.") % {
             "purpose": purpose
         }
-    bit = _bit(str(subject.get("encodedList") or ""), entry.get("statusListIndex"))
+    bit = _bit(str(subject.get("encodedList") or ""), _single(entry.get("statusListIndex")))
     if bit is None:
         return FAILED, _("The issuer's status list is malformed.")
     if not bit:
@@ -94,6 +97,12 @@ def _bitstring_entry(
     if purpose == "suspension":
         return REVOKED, _("The issuer has suspended this credential.")
     return REVOKED, _("The issuer has revoked this credential.")
+
+
+def _single(value: Any) -> Any:
+    """JSON-LD: a one-item list says the same as its item (and is signed the same), so
+    whoever holds a credential can write either; both must be read alike."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
 def _revocation_list_entry(
