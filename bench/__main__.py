@@ -1,5 +1,6 @@
 """`make bench`: set up a throwaway database, run every benchmark, print the tables.
-`python -m bench capacity` runs only the capacity and overload benchmark."""
+`python -m bench capacity` runs only the capacity and overload benchmark, and
+`python -m bench exports` only the showcase PDF export."""
 
 import sys
 import time
@@ -16,12 +17,19 @@ def main() -> int:
         print(f"Database: {database_url}", flush=True)
         print(capacity.run())
         return 0
+    if sys.argv[1:] == ["exports"]:
+        from bench import exports
+
+        print(f"Database: {database_url}", flush=True)
+        print(exports.format_result(exports.run()))
+        return 0
     # Imported after configure(): these modules import models, which need django.setup().
     from bench import (
         badge_verification,
         badges,
         capacity,
         dashboard,
+        exports,
         library,
         registry_matching,
         review,
@@ -59,6 +67,8 @@ def main() -> int:
     print(registry_matching.format_result(registry_matching.run()))
     print()
     print(review.format_result(review.run()))
+    print()
+    print(exports.format_result(exports.run()))
     print()
     print(capacity.run())
     print(f"Done in {time.perf_counter() - started:.1f} s.")

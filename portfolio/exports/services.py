@@ -117,8 +117,10 @@ def export_render(*, export_id: int) -> Export | None:
 
 def _claim(export_id: int) -> Export | None:
     with transaction.atomic():
+        # Lock the export row only: PostgreSQL refuses FOR UPDATE on the nullable side
+        # of the outer join to the showcase.
         export = (
-            Export.objects.select_for_update()
+            Export.objects.select_for_update(of=("self",))
             .select_related("owner", "showcase", "showcase__owner")
             .filter(pk=export_id)
             .first()

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from core.uploads import UploadRejected
 from portfolio.exports.documents import (
@@ -38,7 +39,7 @@ def showcase_document(*, export: Export, showcase: Showcase, report: Progress) -
     document = prepared()
     try:
         images = _prepare_images(document, items, report)
-        report("Putting the pages together", 0, 0)
+        report(_("Putting the pages together"), 0, 0)
         address = verify_address(export)
         with translation.override(translation.get_language() or "en"):
             document.html = render_to_string(
@@ -67,8 +68,9 @@ def _prepare_images(document: Prepared, items: list[Any], report: Progress) -> d
     """export-file URLs of each item's picture: artefact images scaled for print, badge
     images as stored. A picture that cannot be read is left out (the title remains)."""
     wanted = [item for item in items if _picture(item) is not None]
-    tick = every(len(wanted), report, "Preparing images")
-    report("Preparing images", 0, len(wanted))
+    stage = _("Preparing images")
+    tick = every(len(wanted), report, stage)
+    report(stage, 0, len(wanted))
     urls: dict[int, str] = {}
     for done, item in enumerate(wanted, start=1):
         stored = _picture(item)

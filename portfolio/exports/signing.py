@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -76,8 +77,16 @@ def signature_check(data: bytes) -> SignatureCheck:
         intact=bool(status.intact and status.valid),
         ours=bool(status.trusted),
         whole_file=status.coverage is not None and status.coverage.name == "ENTIRE_FILE",
-        signer=status.signing_cert.subject.human_friendly if status.signing_cert else "",
+        signer=_signer_name(status.signing_cert),
     )
+
+
+def _signer_name(cert: Any) -> str:
+    """Who signed, as a person reads it: the certificate's common name (else its whole
+    subject), not "Common Name: …"."""
+    if cert is None:
+        return ""
+    return str(cert.subject.native.get("common_name") or cert.subject.human_friendly)
 
 
 def _validation_context() -> ValidationContext:

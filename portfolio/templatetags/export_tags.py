@@ -1,10 +1,12 @@
 """Template helpers for exports: a fresh request key for the export form (so a double
-click or a resent form makes one export), and the PDF a share link offers."""
+click or a resent form makes one export), the PDF a share link offers, and an export's
+verification address as its PDF prints it."""
 
 import uuid
 
 from django import template
 
+from portfolio.exports.documents import VerifyAddress, verify_address
 from portfolio.exports.selectors import pdf_for_link
 from portfolio.models import Export, ShareLink
 
@@ -19,3 +21,8 @@ def export_request_key() -> str:
 @register.simple_tag
 def offered_pdf(link: ShareLink | None) -> Export | None:
     return pdf_for_link(link=link) if link is not None else None
+
+
+@register.simple_tag
+def export_verify_address(export: Export) -> VerifyAddress:
+    return verify_address(export)
