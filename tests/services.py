@@ -155,7 +155,13 @@ def celery_broker(url: str) -> Iterator[None]:
     _drop_broker_connections()
     conf.update(broker_url=url, task_always_eager=False)
     try:
-        yield
+        with pytest.MonkeyPatch.context() as patch:
+            # Celery reads these variables before its own setting (as CI sets the first),
+            # so without this the block would go on publishing to the environment's broker.
+            patch.setenv("CELERY_BROKER_URL", url)
+            patch.delenv("CELERY_BROKER_READ_URL", raising=False)
+            patch.delenv("CELERY_BROKER_WRITE_URL", raising=False)
+            yield
     finally:
         _drop_broker_connections()
         conf.update(broker_url=saved[0], task_always_eager=saved[1])
