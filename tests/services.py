@@ -47,6 +47,7 @@ class Worker:
     mail_dir: Path
     media_root: Path
     log: Path
+    hostname: str
 
     def wait_for_mail(self, *, to: str, timeout: float = 30.0) -> str:
         """Poll the worker's mail folder until a message to `to` appears; return it."""
@@ -100,10 +101,16 @@ def celery_worker(
 
 
 def worker_start(
-    *, queue: str, tmp: Path, pool: str = "solo", env: dict[str, str] | None = None
+    *,
+    queue: str,
+    tmp: Path,
+    pool: str = "solo",
+    concurrency: int = 1,
+    env: dict[str, str] | None = None,
 ) -> Worker:
     """Start `celery worker` on `queue`, on the test database, mail to files in
-    `tmp/mail`, media in `tmp/media`; return once it answers a ping."""
+    `tmp/mail`, media in `tmp/media`; return once it answers a ping. `pool="prefork"`
+    with `concurrency` > 1 runs tasks in that many pool child processes."""
     mail_dir, media_root = tmp / "mail", tmp / "media"
     mail_dir.mkdir(exist_ok=True)
     media_root.mkdir(exist_ok=True)
@@ -121,12 +128,15 @@ def worker_start(
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "portfolio", "worker", f"--pool={pool}",
-             "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-Q", queue, "-n", hostname, "--loglevel=INFO"],
+             f"--concurrency={concurrency}", "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "-Q", queue, "-n", hostname, "--loglevel=INFO"],
             cwd=BASE_DIR, env=full_env, stdout=log_file, stderr=subprocess.STDOUT,
         )  # fmt: skip
     _wait_until_ready(process, hostname, log)
-    return Worker(process=process, queue=queue, mail_dir=mail_dir, media_root=media_root, log=log)
+    return Worker(
+        process=process, queue=queue, mail_dir=mail_dir, media_root=media_root, log=log,
+        hostname=hostname,
+    )  # fmt: skip
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes], hostname: str, log: Path) -> None:
@@ -155,7 +165,13 @@ def celery_broker(url: str) -> Iterator[None]:
     _drop_broker_connections()
     conf.update(broker_url=url, task_always_eager=False)
     try:
-        yield
+        with pytest.MonkeyPatch.context() as patch:
+            # Celery reads these variables before its own setting (as CI sets the first),
+            # so without this the block would go on publishing to the environment's broker.
+            patch.setenv("CELERY_BROKER_URL", url)
+            patch.delenv("CELERY_BROKER_READ_URL", raising=False)
+            patch.delenv("CELERY_BROKER_WRITE_URL", raising=False)
+            yield
     finally:
         _drop_broker_connections()
         conf.update(broker_url=saved[0], task_always_eager=saved[1])

@@ -1,6 +1,7 @@
-"""Real faults against real processes: a worker killed with kill -9 in the middle of a
-batch, and Redis restarted under a running worker. Each test starts its own Redis (see
-tests/services.py) and workers, on the test PostgreSQL database; skipped on SQLite."""
+"""Real faults against real processes: a worker, or one pool child of a prefork worker,
+killed with kill -9 in the middle of a batch, and Redis restarted under a running worker.
+Each test starts its own Redis (see tests/services.py) and workers, on the test PostgreSQL
+database; skipped on SQLite."""
 
 import os
 import re
@@ -11,8 +12,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
+from celery.app.control import Inspect
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
@@ -44,16 +47,26 @@ def on_redis(throwaway_redis: ThrowawayRedis) -> Iterator[ThrowawayRedis]:
     celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
 
 
-def _start(redis: ThrowawayRedis, tmp: Path) -> Worker:
+def _start(
+    redis: ThrowawayRedis,
+    tmp: Path,
+    *,
+    visibility_timeout: int = 3,
+    pool: str = "solo",
+    concurrency: int = 1,
+) -> Worker:
+    """A worker on `redis`. With the default `visibility_timeout`, a task of a worker
+    killed outright comes back after 3 s, not 15 minutes."""
     return worker_start(
         queue=str(celery_app.conf.task_default_queue),
         tmp=tmp,
+        pool=pool,
+        concurrency=concurrency,
         env={
             "CELERY_BROKER_URL": redis.url,
             "CELERY_RESULT_BACKEND": redis.url,
             "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            # A task of a worker killed outright comes back after 3 s, not 15 minutes.
-            "CELERY_VISIBILITY_TIMEOUT": "3",
+            "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
         },
     )
 
@@ -114,6 +127,80 @@ def test_a_worker_killed_mid_batch_leaves_every_effect_exactly_once(
     assert rows.filter(status="sent").count() == len(sent)
     # At most the one message the kill interrupted mid-send is unaccounted for.
     assert rows.exclude(status="sent").count() <= 1
+
+
+def _inspect(worker: Worker) -> Inspect:
+    return celery_app.control.inspect(destination=[worker.hostname], timeout=1.0)
+
+
+def _pool_pids(worker: Worker) -> set[int]:
+    """The pids of the worker's pool child processes, as its main process reports them."""
+    reply = (_inspect(worker).stats() or {}).get(worker.hostname)
+    return set(reply["pool"]["processes"]) if reply else set()
+
+
+def _running_preview(worker: Worker) -> dict[str, Any] | None:
+    """A preview task a pool child has started and not finished (id, args, worker_pid)."""
+    for task in (_inspect(worker).active() or {}).get(worker.hostname, []):
+        if task["name"] == artefact_prepare_preview_task.name and task.get("worker_pid"):
+            return cast(dict[str, Any], task)
+    return None
+
+
+def test_a_pool_child_killed_mid_task_is_replaced_and_its_task_redelivered(
+    on_redis: ThrowawayRedis, people: People, tmp_path: Path
+) -> None:
+    scan = make.png(6000, 4000)  # a PNG is decoded in full: about 2 s for its preview
+    artefacts = [
+        Artefact.objects.create(
+            owner=people.learner, kind=Artefact.Kind.FILE, title=f"scan {i}", media="image",
+            file=ContentFile(scan, name="scan.png"), preview="pending",
+        )
+        for i in range(4)
+    ]  # fmt: skip
+    # A long visibility timeout: the interrupted task can only come back within the test
+    # because the main process rejects it to the queue (acks_late, reject_on_worker_lost).
+    worker = _start(on_redis, tmp_path, visibility_timeout=900, pool="prefork", concurrency=2)
+    try:
+        for i, artefact in enumerate(artefacts):
+            task_enqueue(artefact_prepare_preview_task, artefact.pk)
+            with transaction.atomic():
+                email_enqueue(
+                    EmailMessage(f"Note {i}", "Body", to=[f"c{i}@example.org"]), key=f"child:{i}"
+                )
+        victim: dict[str, Any] = {}
+
+        def caught() -> bool:
+            victim.update(_running_preview(worker) or {})
+            return bool(victim)
+
+        def replaced() -> bool:
+            return len(_pool_pids(worker) - {victim["worker_pid"]}) == 2
+
+        _wait(caught, timeout=20, what="a preview running in a pool child", log=worker.log)
+        os.kill(victim["worker_pid"], signal.SIGKILL)  # that child only, mid-task
+        _wait(replaced, timeout=10, what="the killed child replaced", log=worker.log)
+        ready = Artefact.objects.filter(preview="ready")
+        _wait(
+            lambda: ready.count() == 4 and not OutboundEmail.objects.exclude(status="sent"),
+            timeout=30, what="all work done by the same worker", log=worker.log,
+        )  # fmt: skip
+        assert worker.process.poll() is None  # the main process never went down
+    finally:
+        stop(worker.process, grace=20)
+
+    log = worker.log.read_text()
+    # The task was running when its child died, and came back once to the same worker.
+    assert f"pid:{victim['worker_pid']} exited with 'signal 9 (SIGKILL)'" in log
+    assert "WorkerLostError" in log
+    assert log.count(f"[{victim['id']}] received") == 2
+    assert Artefact.objects.get(pk=victim["args"][0]).preview == "ready"
+    stored = {str(p.relative_to(settings.MEDIA_ROOT)) for p in Path(settings.MEDIA_ROOT).rglob("*")
+              if p.is_file() and "previews" in p.parts}  # fmt: skip
+    recorded = {n for a in ready for n in (a.display_file.name, a.thumbnail.name)}
+    assert stored == recorded and len(stored) == 8  # one served copy and thumbnail each
+    sent = _message_ids(worker.mail_dir)
+    assert len(sent) == 4 and max(sent.values()) == 1  # every email, none twice
 
 
 def test_the_worker_stays_up_through_a_redis_restart_and_sends_deferred_digests(
