@@ -223,13 +223,22 @@ class StackItem(models.Model):
 
 
 class IssuerRegistry(BaseModel):
-    """A list of issuers an institution trusts: fetched from a URL on a schedule, or
-    uploaded as a file. The last good copy is kept when a fetch fails."""
+    """A list of issuers an institution trusts (or the whole site, with no institution):
+    fetched from a URL on a schedule, or uploaded as a file. The last good copy is kept
+    when a fetch fails. It vouches for the badges of its institution's members."""
 
     class Format(models.TextChoices):
         DCC = "dcc", _("Digital Credentials Consortium registry")
         LEARNCARD = "learncard", _("LearnCard registry.json")
 
+    institution = models.ForeignKey(
+        "accounts.Institution",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="issuer_registries",
+        help_text=_("Empty: trusted site-wide, for every institution's learners."),
+    )
     name = models.CharField(_("name"), max_length=200)
     url = models.URLField(_("web address"), max_length=2000, blank=True)
     file_name = models.CharField(max_length=255, blank=True)  # when uploaded

@@ -24,6 +24,7 @@ urlpatterns = [
     path("review/", include("portfolio.review.learner_urls")),
     path("review/tutor/", include("portfolio.review.tutor_urls")),
     path("s/", include(share_urlpatterns)),
+    path("staff/", include("accounts.institutions.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
