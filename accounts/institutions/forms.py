@@ -61,6 +61,7 @@ class AddByEmailForm(forms.Form):
 class OnboardingUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
+        allow_empty_file=True,  # the onboarding check says what an empty file needs
         help_text=_("Columns: email, name, role, cohort. Roles: learner, tutor, assessor, admin."),
     )
 
