@@ -61,7 +61,8 @@ MALFORMED = [
         "Line 3: “headteacher” is not a role",
         id="unknown-role",
     ),
-    pytest.param(HEADER + "not-an-address,A,learner,\n", "Line 2: “not-an-address” is not", id="bad-email"),
+    pytest.param(HEADER + "not-an-address,A,learner,\n", "Line 2: “not-an-address” is not",
+                 id="bad-email"),
     pytest.param(HEADER + "a@example.org,A,learner\n", "Line 2: it has 3 cells", id="short-line"),
 ]  # fmt: skip
 
