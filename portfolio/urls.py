@@ -25,6 +25,7 @@ urlpatterns = [
     path("review/tutor/", include("portfolio.review.tutor_urls")),
     path("s/", include(share_urlpatterns)),
     path("staff/", include("accounts.institutions.urls")),
+    path("staff/", include("portfolio.reports.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
