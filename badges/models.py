@@ -174,8 +174,16 @@ class Verification(models.Model):
 
 class StackQuerySet(models.QuerySet["Stack"]):
     def visible_to(self, user: object) -> "StackQuerySet":
-        """The learner's own stacks and the institution's (owner empty)."""
-        return self.filter(models.Q(owner=user) | models.Q(owner__isnull=True))
+        """The learner's own stacks, site-wide ones, and those of the institutions they
+        are an active member of."""
+        from accounts.models import Membership
+
+        theirs = Membership.objects.active().filter(user=user).values("institution_id")
+        return self.filter(
+            models.Q(owner=user)
+            | models.Q(owner__isnull=True, institution__isnull=True)
+            | models.Q(owner__isnull=True, institution__in=theirs)
+        )
 
 
 class Stack(BaseModel):
@@ -189,6 +197,14 @@ class Stack(BaseModel):
         null=True,
         blank=True,
         help_text=_("Empty: the stack is the institution's, offered to every learner."),
+    )
+    institution = models.ForeignKey(
+        "accounts.Institution",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="badge_stacks",
+        help_text=_("For a stack with no owner: the institution whose learners it is offered to."),
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)

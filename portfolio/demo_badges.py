@@ -156,6 +156,7 @@ def seed_institution_stack() -> None:
         return
     stack_create(
         owner=None,
+        institution=institution_default(),
         name="Web Accessibility Practitioner",
         description="The institution's micro-credential for building and testing accessible "
         "web services.",

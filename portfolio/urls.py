@@ -26,6 +26,7 @@ urlpatterns = [
     path("s/", include(share_urlpatterns)),
     path("staff/", include("accounts.institutions.urls")),
     path("staff/", include("portfolio.reports.urls")),
+    path("staff/", include("badges.institution_stack_urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
