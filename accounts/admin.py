@@ -72,3 +72,6 @@ class CohortAdmin(admin.ModelAdmin):
     @admin.display(description=_("learners"), ordering="_learner_count")
     def learner_count(self, cohort: Any) -> int:
         return int(cohort._learner_count)
+
+
+import accounts.institutions.admin  # noqa: E402, F401  (registers the institution models)

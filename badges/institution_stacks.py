@@ -38,7 +38,7 @@ def held_badge_classes(*, institution: Any, query: str, limit: int = 20) -> list
     query = query.strip()
     if len(query) < 2:
         return []
-    return list(
+    rows = (
         _members_badges(institution)
         .exclude(achievement_id="")
         .filter(
@@ -52,6 +52,7 @@ def held_badge_classes(*, institution: Any, query: str, limit: int = 20) -> list
         )
         .order_by("name", "achievement_id")[:limit]
     )
+    return [dict(row) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,7 @@ class Verification(models.Model):
 
 
 class StackQuerySet(models.QuerySet["Stack"]):
-    def visible_to(self, user: object) -> "StackQuerySet":
+    def visible_to(self, user: Any) -> "StackQuerySet":
         """The learner's own stacks, site-wide ones, and those of the institutions they
         are an active member of."""
         from accounts.models import Membership

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -33,14 +34,13 @@ def branding(request: StaffRequest) -> HttpResponse:
     return render(request, "accounts/staff/branding.html", context, status=status)
 
 
-def logo(request: HttpRequest, slug: str) -> HttpResponse:
+def logo(request: HttpRequest, slug: str) -> HttpResponseBase:
     """Served with the type we found in its content, never the browser's claim."""
     institution = Institution.objects.filter(slug=slug).exclude(logo="").first()
-    if institution is None or not default_storage.exists(institution.logo.name):
+    name = institution.logo.name if institution is not None else None
+    if institution is None or not name or not default_storage.exists(name):
         raise Http404
-    response = FileResponse(
-        default_storage.open(institution.logo.name), content_type=institution.logo_type
-    )
+    response = FileResponse(default_storage.open(name), content_type=institution.logo_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=3600"
     return response

@@ -70,7 +70,10 @@ def cohort_add(request: StaffRequest, public_id: str) -> HttpResponse:
         form = AddByEmailForm(request.POST)
         if not form.is_valid():
             messages.error(
-                request, " ".join(form.errors.get("emails", [_("Enter email addresses.")]))
+                request,
+                " ".join(
+                    str(e) for e in form.errors.get("emails") or [_("Enter email addresses.")]
+                ),
             )
             return _back(request, cohort)
         emails = form.cleaned_data["emails"][:200]

@@ -180,7 +180,7 @@ def branding_update(
         if kind.key not in LOGO_KINDS:
             raise InstitutionError(_("The logo must be a PNG, JPEG, WebP or GIF image."))
         if institution.logo:
-            files_delete_on_commit([institution.logo.name])
+            files_delete_on_commit([institution.logo.name or ""])
         institution.logo.save("logo", logo, save=False)
         institution.logo_type = kind.mime
     institution.full_clean()

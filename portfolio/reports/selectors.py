@@ -19,7 +19,11 @@ from portfolio.models import FeedbackThread, ShareLink
 from reflections.models import Reflection
 
 WEEKS = 4
-EVIDENCE = (Artefact, Reflection, Badge)
+EVIDENCE: tuple[type[Artefact] | type[Reflection] | type[Badge], ...] = (
+    Artefact,
+    Reflection,
+    Badge,
+)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ def _actor(people: People, role: str) -> User:
     """One of `people`, or a Django superuser (the only people the Django admin lets in)."""
     if role == "superuser":
         return UserFactory.create(is_superuser=True, role=Role.ADMIN, institution=False)
-    return getattr(people, role)  # type: ignore[no-any-return]
+    user: User = getattr(people, role)
+    return user
 
 
 def _cohort_page(people: People) -> str:

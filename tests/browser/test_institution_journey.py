@@ -85,7 +85,7 @@ class TestAnInstitutionAdmin:
 
         (message,) = [m for m in mail.outbox if m.to == ["nia@example.org"]]
         assert "via" in message.from_email
-        link = re.search(r"https?://\S+/invitations/\S+/", message.body)
+        link = re.search(r"https?://\S+/invitations/\S+/", str(message.body))
         assert link is not None
         learner = journey.person("learner")
         learner.page.goto(link.group(0))

@@ -94,7 +94,7 @@ def test_a_learners_evidence_stays_theirs_when_they_leave(people: People) -> Non
     assert people.learner not in User.objects.taught_by(people.tutor)
 
 
-def _unidentified(owner: Any) -> tuple[str, str]:
+def _unidentified(owner: Any) -> tuple[Any, str]:
     signed = sign_did_key(
         credential(
             issuer="did:key:x",
