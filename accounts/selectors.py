@@ -1,8 +1,8 @@
 """Page-shaped reads for people and cohorts. Each runs a fixed number of queries."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from accounts.models import Cohort, Role, User
+from accounts.models import Cohort, Institution, MembershipState, Role, User
 
 
 def cohorts_for_tutor(*, tutor: User) -> QuerySet[Cohort]:
@@ -29,13 +29,29 @@ def cohorts_for_learner(*, learner: User) -> QuerySet[Cohort]:
     )
 
 
-def institution_summary() -> dict[str, int]:
-    """Head counts for the institution admin's dashboard (two queries)."""
-    counts = User.objects.aggregate(
-        learners=Count("pk", filter=Q(role=Role.LEARNER)),
-        learners_without_cohort=Count("pk", filter=Q(role=Role.LEARNER, cohorts__isnull=True)),
-        tutors=Count("pk", filter=Q(role=Role.TUTOR)),
-        admins=Count("pk", filter=Q(role=Role.ADMIN)),
+def institution_summary(*, institution: Institution | None = None) -> dict[str, int]:
+    """Head counts for the institution admin's dashboard (two queries): the active
+    members of `institution` by their role there (everyone on the site when None)."""
+    people = User.objects.all()
+    cohorts = Cohort.objects.all()
+    role = "role"
+    in_cohort = Q(cohorts__isnull=True)
+    if institution is not None:
+        people = people.filter(
+            memberships__institution=institution, memberships__state=MembershipState.ACTIVE
+        )
+        cohorts = cohorts.filter(institution=institution)
+        role = "memberships__role"
+        in_cohort = ~Exists(
+            Cohort.learners.through.objects.filter(
+                user_id=OuterRef("pk"), cohort__institution=institution
+            )
+        )
+    counts = people.aggregate(
+        learners=Count("pk", filter=Q(**{role: Role.LEARNER})),
+        learners_without_cohort=Count("pk", filter=Q(in_cohort, **{role: Role.LEARNER})),
+        tutors=Count("pk", filter=Q(**{role: Role.TUTOR})),
+        admins=Count("pk", filter=Q(**{role: Role.ADMIN})),
     )
-    counts["cohorts"] = Cohort.objects.count()
+    counts["cohorts"] = cohorts.count()
     return counts

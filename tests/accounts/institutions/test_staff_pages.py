@@ -237,3 +237,17 @@ def test_the_cohort_pages_run_the_same_queries_for_10_and_1000_members(
     assert small[0] <= 12 and small[1] <= 8
     html = admin_client.get(detail).content.decode()
     assert "1000 learners" in html and "Page 1 of 20" in html
+
+
+def test_the_dashboard_counts_only_the_admins_institution(client: Client, staff: Staff) -> None:
+    LearnerFactory.create(institution=staff.other_institution)
+    client.force_login(staff.other_admin)
+    summary = client.get(reverse("accounts:institution_dashboard")).context["summary"]
+    assert summary == {
+        "learners": 1, "learners_without_cohort": 1, "tutors": 0, "admins": 1, "cohorts": 0,
+    }  # fmt: skip
+
+
+def test_a_suspended_admin_loses_the_dashboard(client: Client, staff: Staff) -> None:
+    client.force_login(staff.suspended_admin)
+    assert client.get(reverse("accounts:institution_dashboard")).status_code == 403
