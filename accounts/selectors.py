@@ -1,5 +1,7 @@
 """Page-shaped reads for people and cohorts. Each runs a fixed number of queries."""
 
+from typing import Any
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Cohort, Institution, MembershipState, Role, User
@@ -35,7 +37,7 @@ def institution_summary(*, institution: Institution | None = None) -> dict[str, 
     people = User.objects.all()
     cohorts = Cohort.objects.all()
     role = "role"
-    in_cohort = Q(cohorts__isnull=True)
+    in_cohort: Any = Q(cohorts__isnull=True)
     if institution is not None:
         people = people.filter(
             memberships__institution=institution, memberships__state=MembershipState.ACTIVE
