@@ -2,17 +2,51 @@
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 
-from accounts.models import Cohort, Institution, MembershipState, Role, User
+from accounts.models import Cohort, Institution, Membership, MembershipState, Role, User
 
 
 def cohorts_for_tutor(*, tutor: User) -> QuerySet[Cohort]:
-    """The cohorts a tutor teaches, each with its learners (two queries in all)."""
+    """The cohorts a tutor teaches, each with its learners (two queries in all). Learners
+    suspended in the cohort's institution are left out (in the list: suspended in any
+    institution this tutor teaches in, which is the same for a tutor of one institution)."""
+    enrolled = (
+        Cohort.learners.through.objects.filter(cohort_id=OuterRef("pk"))
+        .exclude(
+            Exists(
+                Membership.objects.filter(
+                    user_id=OuterRef("user_id"),
+                    institution_id=OuterRef("cohort__institution_id"),
+                    state=MembershipState.SUSPENDED,
+                )
+            )
+        )
+        .order_by()
+        .values("cohort_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    suspended_here = Membership.objects.filter(
+        user_id=OuterRef("pk"),
+        state=MembershipState.SUSPENDED,
+        institution__cohorts__tutors=tutor,
+    )
+    learners = User.objects.exclude(Exists(suspended_here)).order_by("name", "email")
     return (
         Cohort.objects.taught_by(tutor)
-        .annotate(learner_count=Count("learners", distinct=True))
-        .prefetch_related(Prefetch("learners", queryset=User.objects.order_by("name", "email")))
+        .annotate(learner_count=Coalesce(Subquery(enrolled, output_field=IntegerField()), 0))
+        .prefetch_related(Prefetch("learners", queryset=learners))
         .order_by("name")
     )
 

@@ -251,3 +251,13 @@ def test_the_dashboard_counts_only_the_admins_institution(client: Client, staff:
 def test_a_suspended_admin_loses_the_dashboard(client: Client, staff: Staff) -> None:
     client.force_login(staff.suspended_admin)
     assert client.get(reverse("accounts:institution_dashboard")).status_code == 403
+
+
+def test_a_suspended_learner_is_left_off_their_tutors_cohort_pages(
+    client: Client, people: People
+) -> None:
+    Membership.objects.filter(user=people.learner).update(state=MembershipState.SUSPENDED)
+    client.force_login(people.tutor)
+    html = client.get(people.cohort.get_absolute_url()).content.decode()
+    assert people.classmate.display_name in html and people.learner.email not in html
+    assert "1 learner" in client.get(reverse("accounts:tutor_dashboard")).content.decode()
