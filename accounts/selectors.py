@@ -21,8 +21,9 @@ def cohorts_for_tutor(*, tutor: User) -> QuerySet[Cohort]:
     """The cohorts a tutor teaches, each with its learners (two queries in all). Learners
     suspended in the cohort's institution are left out (in the list: suspended in any
     institution this tutor teaches in, which is the same for a tutor of one institution)."""
+    through: Any = Cohort.learners.through
     enrolled = (
-        Cohort.learners.through.objects.filter(cohort_id=OuterRef("pk"))
+        through.objects.filter(cohort_id=OuterRef("pk"))
         .exclude(
             Exists(
                 Membership.objects.filter(
