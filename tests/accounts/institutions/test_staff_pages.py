@@ -256,8 +256,22 @@ def test_a_suspended_admin_loses_the_dashboard(client: Client, staff: Staff) -> 
 def test_a_suspended_learner_is_left_off_their_tutors_cohort_pages(
     client: Client, people: People
 ) -> None:
+    User.objects.filter(pk=people.classmate.pk).update(name="Cat Classmate")
     Membership.objects.filter(user=people.learner).update(state=MembershipState.SUSPENDED)
     client.force_login(people.tutor)
     html = client.get(people.cohort.get_absolute_url()).content.decode()
-    assert people.classmate.display_name in html and people.learner.email not in html
+    assert "Cat Classmate" in html and people.learner.email not in html
     assert "1 learner" in client.get(reverse("accounts:tutor_dashboard")).content.decode()
+
+
+def test_a_suspended_learner_is_left_off_the_review_dashboard(
+    client: Client, people: People
+) -> None:
+    User.objects.filter(pk=people.learner.pk).update(name="Sam Suspended")
+    User.objects.filter(pk=people.classmate.pk).update(name="Cat Classmate")
+    client.force_login(people.tutor)
+    url = reverse("review_tutor:dashboard")
+    assert "Sam Suspended" in client.get(url).content.decode()
+    Membership.objects.filter(user=people.learner).update(state=MembershipState.SUSPENDED)
+    html = client.get(url).content.decode()
+    assert "Sam Suspended" not in html and "Cat Classmate" in html
