@@ -155,3 +155,15 @@ def test_existing_people_and_cohorts_move_into_a_default_institution(settings: A
     from badges.models import IssuerRegistry
 
     assert IssuerRegistry.objects.get(pk=registry.pk).institution == moved.institution
+
+
+def test_a_tutor_cannot_read_a_suspended_or_archived_learners_shared_work(
+    people: People,
+) -> None:
+    shared = Artefact.objects.create(owner=people.learner, title="Shared", visibility="tutors")
+    assert Artefact.objects.readable_by(people.tutor).filter(pk=shared.pk).exists()
+    Membership.objects.filter(user=people.learner).update(state="suspended")
+    assert not Artefact.objects.readable_by(people.tutor).filter(pk=shared.pk).exists()
+    Membership.objects.filter(user=people.learner).update(state="active")
+    Cohort.objects.filter(pk=people.cohort.pk).update(archived_at="2026-01-01T00:00:00Z")
+    assert not Artefact.objects.readable_by(people.tutor).filter(pk=shared.pk).exists()
