@@ -95,3 +95,6 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+import accounts.institutions.admin  # noqa: E402, F401  (registers the institution models)

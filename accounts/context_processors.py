@@ -25,7 +25,7 @@ _NAVIGATION: dict[str, list[tuple[str, Any]]] = {
     ],
     Role.ADMIN: [
         ("accounts:institution_dashboard", _("Institution")),
-        ("admin:index", _("Administration")),
+        ("institutions:home", _("Staff pages")),
     ],
 }
 

@@ -8,12 +8,30 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.institutions.models import (
+    Institution,
+    Membership,
+    MembershipRole,
+    MembershipState,
+    OnboardingBatch,
+)
 from accounts.timezones import all_time_zones
 from core.models import BaseModel
+
+__all__ = [
+    "Cohort",
+    "Institution",
+    "Membership",
+    "MembershipRole",
+    "MembershipState",
+    "OnboardingBatch",
+    "User",
+]
 
 
 def validate_time_zone(value: str) -> None:
@@ -36,8 +54,21 @@ class UserQuerySet(models.QuerySet["User"]):
         return self.filter(role=Role.TUTOR)
 
     def taught_by(self, tutor: "User") -> "UserQuerySet":
-        """Learners in any cohort this tutor teaches (each once)."""
-        return self.learners().filter(cohorts__tutors=tutor).distinct()
+        """Learners in any cohort this tutor teaches (each once): only cohorts of
+        institutions where the tutor is not suspended, and only learners not suspended in
+        the cohort's institution. One query (subqueries), no DISTINCT."""
+        enrolled = Cohort.learners.through.objects.filter(
+            user_id=OuterRef("pk"), cohort__in=Cohort.objects.taught_by(tutor)
+        ).exclude(
+            Exists(
+                Membership.objects.filter(
+                    user_id=OuterRef("user_id"),
+                    institution_id=OuterRef("cohort__institution_id"),
+                    state=MembershipState.SUSPENDED,
+                )
+            )
+        )
+        return self.learners().filter(Exists(enrolled))
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
@@ -114,18 +145,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_staff(self) -> bool:
-        """Only institution admins reach the Django admin."""
-        return self.is_active and (self.is_institution_admin or self.is_superuser)
-
-    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
-        if self.is_active and self.is_institution_admin:
-            return True
-        return super().has_perm(perm, obj)
-
-    def has_module_perms(self, app_label: str) -> bool:
-        if self.is_active and self.is_institution_admin:
-            return True
-        return super().has_module_perms(app_label)
+        """Only superusers reach the Django admin; institution admins have their own
+        staff pages (/staff/), limited to their institutions."""
+        return self.is_active and self.is_superuser
 
     def get_short_name(self) -> str:
         return self.display_name
@@ -135,15 +157,27 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class CohortQuerySet(models.QuerySet["Cohort"]):
+    def current(self) -> "CohortQuerySet":
+        return self.filter(archived_at__isnull=True)
+
     def taught_by(self, tutor: User) -> "CohortQuerySet":
-        return self.filter(tutors=tutor)
+        """Current cohorts this tutor teaches, in institutions that have not suspended
+        them."""
+        suspended = Membership.objects.filter(
+            user=tutor, institution_id=OuterRef("institution_id"), state=MembershipState.SUSPENDED
+        )
+        return self.current().filter(tutors=tutor).exclude(Exists(suspended))
 
 
 class Cohort(BaseModel):
     """A group of learners and the tutors who review their formative work."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("institution")
+    )
+    name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     tutors = models.ManyToManyField(
         User,
         related_name="teaching_cohorts",
@@ -165,6 +199,11 @@ class Cohort(BaseModel):
         verbose_name = _("cohort")
         verbose_name_plural = _("cohorts")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "name"], name="cohort_name_unique_per_institution"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -4,6 +4,7 @@ from allauth.account.internal.flows.email_verification import send_verification_
 from allauth.account.stages import EmailVerificationStage, LoginStageController
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors
 from accounts.forms import ProfileForm
+from accounts.institutions.selectors import administered_institutions
 from accounts.models import Cohort, Role
 from accounts.permissions import AuthenticatedRequest, role_required
 
@@ -50,10 +52,17 @@ def cohort_detail(request: AuthenticatedRequest, public_id: str) -> HttpResponse
 
 @role_required(Role.ADMIN)
 def institution_dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    """Counts for the (first) institution this admin runs; the site's for a superuser."""
+    institution = administered_institutions(user=request.user).first()
+    if institution is None and not request.user.is_superuser:
+        raise PermissionDenied
     return render(
         request,
         "accounts/dashboard_institution.html",
-        {"summary": selectors.institution_summary()},
+        {
+            "summary": selectors.institution_summary(institution=institution),
+            "institution": institution,
+        },
     )
 
 

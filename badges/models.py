@@ -173,9 +173,17 @@ class Verification(models.Model):
 
 
 class StackQuerySet(models.QuerySet["Stack"]):
-    def visible_to(self, user: object) -> "StackQuerySet":
-        """The learner's own stacks and the institution's (owner empty)."""
-        return self.filter(models.Q(owner=user) | models.Q(owner__isnull=True))
+    def visible_to(self, user: Any) -> "StackQuerySet":
+        """The learner's own stacks, site-wide ones, and those of the institutions they
+        are an active member of."""
+        from accounts.models import Membership
+
+        theirs = Membership.objects.active().filter(user=user).values("institution_id")
+        return self.filter(
+            models.Q(owner=user)
+            | models.Q(owner__isnull=True, institution__isnull=True)
+            | models.Q(owner__isnull=True, institution__in=theirs)
+        )
 
 
 class Stack(BaseModel):
@@ -189,6 +197,14 @@ class Stack(BaseModel):
         null=True,
         blank=True,
         help_text=_("Empty: the stack is the institution's, offered to every learner."),
+    )
+    institution = models.ForeignKey(
+        "accounts.Institution",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="badge_stacks",
+        help_text=_("For a stack with no owner: the institution whose learners it is offered to."),
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -223,13 +239,22 @@ class StackItem(models.Model):
 
 
 class IssuerRegistry(BaseModel):
-    """A list of issuers an institution trusts: fetched from a URL on a schedule, or
-    uploaded as a file. The last good copy is kept when a fetch fails."""
+    """A list of issuers an institution trusts (or the whole site, with no institution):
+    fetched from a URL on a schedule, or uploaded as a file. The last good copy is kept
+    when a fetch fails. It vouches for the badges of its institution's members."""
 
     class Format(models.TextChoices):
         DCC = "dcc", _("Digital Credentials Consortium registry")
         LEARNCARD = "learncard", _("LearnCard registry.json")
 
+    institution = models.ForeignKey(
+        "accounts.Institution",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="issuer_registries",
+        help_text=_("Empty: trusted site-wide, for every institution's learners."),
+    )
     name = models.CharField(_("name"), max_length=200)
     url = models.URLField(_("web address"), max_length=2000, blank=True)
     file_name = models.CharField(max_length=255, blank=True)  # when uploaded

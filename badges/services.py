@@ -41,7 +41,7 @@ def badge_check(*, payload: str, owner: Any, now: Any) -> tuple[Outcome, Facts]:
     outcome.fetches = fetched
     outcome.issuer_id = facts.issuer_id
     if _signature_holds(outcome):
-        outcome.registry = registry_match(issuer_id=facts.issuer_id)
+        outcome.registry = registry_match(issuer_id=facts.issuer_id, owner=owner)
     return outcome, facts
 
 

@@ -80,10 +80,17 @@ def _rank(badge: Badge) -> int:
 
 @transaction.atomic
 def stack_create(
-    *, owner: Any, name: str, description: str, items: list[tuple[str, str, bool]]
+    *,
+    owner: Any,
+    name: str,
+    description: str,
+    items: list[tuple[str, str, bool]],
+    institution: Any = None,
 ) -> Stack:
-    """items: (achievement id, label, required)."""
-    stack = Stack.objects.create(owner=owner, name=name, description=description)
+    """items: (achievement id, label, required). No owner: an institution's stack."""
+    stack = Stack.objects.create(
+        owner=owner, name=name, description=description, institution=institution
+    )
     StackItem.objects.bulk_create(
         StackItem(stack=stack, achievement_id=a, label=label, required=required, position=n)
         for n, (a, label, required) in enumerate(items)

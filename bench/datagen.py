@@ -18,7 +18,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Cohort, Role, User
+from accounts.institutions.services import institution_default
+from accounts.models import Cohort, Membership, Role, User
 from artefacts.models import Artefact
 from core.html import render_markdown
 from core.models import Tag, Visibility
@@ -83,8 +84,20 @@ def generate(
     learner_ids = _people(role=Role.LEARNER, count=learners, password_hash=password_hash)
     tutor_ids = _people(role=Role.TUTOR, count=cohort_count, password_hash=password_hash)
 
+    institution = institution_default()
+    Membership.objects.bulk_create(
+        [
+            Membership(user_id=pk, institution=institution, role=role)
+            for ids, role in ((learner_ids, "learner"), (tutor_ids, "tutor"))
+            for pk in ids
+        ],
+        batch_size=BATCH_SIZE,
+    )
     Cohort.objects.bulk_create(
-        [Cohort(name=f"Bench cohort {number:05d}") for number in range(1, cohort_count + 1)]
+        [
+            Cohort(institution=institution, name=f"Bench cohort {number:05d}")
+            for number in range(1, cohort_count + 1)
+        ]
     )
     cohort_ids = list(
         Cohort.objects.filter(name__startswith="Bench cohort ")

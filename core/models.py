@@ -45,7 +45,8 @@ class EvidenceQuerySet(models.QuerySet[Any]):
             return self.none()
         if getattr(user, "role", None) != "tutor":
             return self.owned_by(user)
-        taught = get_user_model().objects.filter(pk=OuterRef("owner_id"), cohorts__tutors=user)
+        # Learners of the tutor's current cohorts, not suspended in the cohort's institution.
+        taught = get_user_model().objects.taught_by(user).filter(pk=OuterRef("owner_id"))
         return self.alias(_taught=Exists(taught)).filter(
             Q(owner=user) | Q(visibility=Visibility.TUTORS, _taught=True)
         )

@@ -11,6 +11,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image, ImageDraw, ImageFont
 
+from accounts.institutions.services import institution_default
 from badges.baking import bake_png
 from badges.didkey import did_key_from_public_key, did_key_verification_method
 from badges.models import Badge, IssuerRegistry, RegistryIssuer, Stack
@@ -104,7 +105,7 @@ def seed_registry(*, now: Any) -> None:
     registry, _created = IssuerRegistry.objects.get_or_create(
         name=DEMO_REGISTRY_NAME,
         defaults={"file_name": "demo-registry.json", "format": IssuerRegistry.Format.DCC,
-                  "fetched_at": now},
+                  "fetched_at": now, "institution": institution_default()},
     )  # fmt: skip
     RegistryIssuer.objects.get_or_create(
         registry=registry,
@@ -155,6 +156,7 @@ def seed_institution_stack() -> None:
         return
     stack_create(
         owner=None,
+        institution=institution_default(),
         name="Web Accessibility Practitioner",
         description="The institution's micro-credential for building and testing accessible "
         "web services.",

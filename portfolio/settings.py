@@ -322,6 +322,8 @@ OUTBOUND_FETCH_TEST_CA_FILE = ""
 
 # The site's own address, for links in emails sent by background tasks (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Existing people and cohorts (and new sign-ups) join this institution.
+DEFAULT_INSTITUTION_NAME = os.environ.get("DEFAULT_INSTITUTION_NAME", "Demo institution")
 
 # --- Email ----------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Learner Portfolio <noreply@localhost>")

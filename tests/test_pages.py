@@ -55,7 +55,8 @@ def test_navigation_differs_by_role(client: Client, people: People) -> None:
     assert reverse("accounts:institution_dashboard") not in html
     client.force_login(people.admin)
     html = client.get(reverse("accounts:institution_dashboard")).content.decode()
-    assert reverse("admin:index") in html
+    assert reverse("institutions:home") in html
+    assert reverse("admin:index") not in html
 
 
 def test_404_page_is_in_the_site_look(client: Client, db: None) -> None:

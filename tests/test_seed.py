@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management import call_command
 
-from accounts.models import Cohort, Role, User
+from accounts.models import Cohort, Institution, Membership, Role, User
 
 
 def test_seed_creates_the_demo_people_and_is_idempotent(db: None) -> None:
@@ -19,6 +19,13 @@ def test_seed_creates_the_demo_people_and_is_idempotent(db: None) -> None:
     other = Cohort.objects.exclude(pk=ours.pk).get()
     assert [u.email for u in other.learners.all()] == ["learner3@demo.example"]
     assert User.objects.get(email="learner1@demo.example").emailaddress_set.get().verified
+    # One institution: everyone a member with their role, both cohorts its own.
+    institution = Institution.objects.get()
+    roles = dict(
+        Membership.objects.filter(institution=institution).values_list("user__email", "role")
+    )
+    assert roles["admin@demo.example"] == "admin" and roles["tutor2@demo.example"] == "tutor"
+    assert len(roles) == 6 and Cohort.objects.filter(institution=institution).count() == 2
 
 
 def test_seed_adds_evidence_and_badges_that_verify_offline(

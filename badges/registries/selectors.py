@@ -1,18 +1,21 @@
-"""Page-shaped reads of the issuer registries an institution admin manages.
-
-Today the site is one institution, so an admin sees every registry; when registries
-belong to institutions, `registries_for` is the one place that narrows them."""
+"""Page-shaped reads of the issuer registries an institution admin manages: those of the
+institutions they administer (site-wide ones are the superusers', in the Django admin)."""
 
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from accounts.institutions.selectors import administered_institutions
 from badges.models import IssuerRegistry, RegistryIssuer
 
 
 def registries_for(*, user: Any) -> QuerySet[IssuerRegistry]:
     """The registries `user` (an institution admin) manages, with their issuer counts."""
-    return IssuerRegistry.objects.annotate(issuer_count=Count("issuers")).order_by("name", "pk")
+    return (
+        IssuerRegistry.objects.filter(institution__in=administered_institutions(user=user))
+        .annotate(issuer_count=Count("issuers"))
+        .order_by("name", "pk")
+    )
 
 
 def registry_for(*, user: Any, public_id: Any) -> IssuerRegistry:

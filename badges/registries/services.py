@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
+from accounts.institutions.selectors import administered_institutions
 from badges.models import Badge, IssuerRegistry, RegistryIssuer
 from badges.registries.formats import (
     Parsed,
@@ -45,17 +46,22 @@ class RegistryError(ValueError):
         self.field = field
 
 
-def registry_add_url(*, name: str, url: str, format: str = "", added_by: Any) -> IssuerRegistry:
+def registry_add_url(
+    *, name: str, url: str, format: str = "", added_by: Any, institution: Any = None
+) -> IssuerRegistry:
     """Fetch the registry at `url` now and, if it reads, trust it. Raises RegistryError
     (and stores nothing) when the name or address is taken, or the fetch or file fails."""
     name = name.strip()
     _refuse_duplicates(name=name, url=url)
     parsed = _fetched(url, format=format)
-    return _create(name=name, url=url, file_name="", parsed=parsed, added_by=added_by)
+    return _create(
+        name=name, url=url, file_name="", parsed=parsed, added_by=added_by,
+        institution=institution,
+    )  # fmt: skip
 
 
 def registry_add_file(
-    *, name: str, upload: UploadedFile, format: str = "", added_by: Any
+    *, name: str, upload: UploadedFile, format: str = "", added_by: Any, institution: Any = None
 ) -> IssuerRegistry:
     """Trust the registry in an uploaded file. Raises RegistryError (and stores nothing)
     when the name is taken or the file cannot be used."""
@@ -69,7 +75,10 @@ def registry_add_file(
     except RegistryInvalid as invalid:
         raise RegistryError(str(invalid), field="upload") from None
     file_name = (upload.name or "registry.json").rsplit("/", 1)[-1][:255]
-    return _create(name=name, url="", file_name=file_name, parsed=parsed, added_by=added_by)
+    return _create(
+        name=name, url="", file_name=file_name, parsed=parsed, added_by=added_by,
+        institution=institution,
+    )  # fmt: skip
 
 
 def registry_refresh(*, registry: IssuerRegistry) -> IssuerRegistry | None:
@@ -146,11 +155,15 @@ def _refuse_duplicates(*, name: str, url: str) -> None:
 
 @transaction.atomic
 def _create(
-    *, name: str, url: str, file_name: str, parsed: Parsed, added_by: Any
+    *, name: str, url: str, file_name: str, parsed: Parsed, added_by: Any, institution: Any
 ) -> IssuerRegistry:
+    """`institution` None: the one `added_by` administers (site-wide if none)."""
     _refuse_duplicates(name=name, url=url)  # again: another admin may have been quicker
     now = timezone.now()
+    if institution is None and added_by is not None:
+        institution = administered_institutions(user=added_by).first()
     registry = IssuerRegistry.objects.create(
+        institution=institution,
         name=name,
         url=url,
         file_name=file_name,

@@ -33,6 +33,15 @@ class Showcase(BaseModel):
     summary_html = models.TextField(blank=True, editable=False)
     theme = models.CharField(_("look"), max_length=16, choices=Theme.choices, default=Theme.CLASSIC)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The institution named (with its logo) on the shared page, as the learner chose.
+    institution = models.ForeignKey(
+        "accounts.Institution",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("institution shown"),
+    )
 
     class Meta:
         ordering = ["-updated_at"]

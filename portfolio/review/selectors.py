@@ -8,7 +8,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Cohort, User
 from artefacts.models import Artefact
 from badges.models import Badge
 from core.models import Visibility
@@ -75,9 +75,12 @@ def tutor_dashboard_rows(
     """
     if not getattr(tutor, "is_tutor", False):
         return []
-    learners = User.objects.learners().filter(cohorts__tutors=tutor)
+    # Current cohorts only, and nobody suspended in the cohort's institution.
+    learners = User.objects.taught_by(tutor)
     if cohort_public_id is not None:
-        learners = learners.filter(cohorts__public_id=cohort_public_id)
+        learners = learners.filter(
+            cohorts__in=Cohort.objects.taught_by(tutor).filter(public_id=cohort_public_id)
+        )
     mark = ReviewMark.objects.filter(tutor=tutor, learner=OuterRef("pk")).values("reviewed_up_to")[
         :1
     ]

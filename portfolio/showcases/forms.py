@@ -5,8 +5,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Institution
 from core.forms import DateInput, validate_markdown
 from portfolio.models import Showcase
+from portfolio.showcases.services import showcase_default_institution
 
 
 class ShowcaseForm(forms.Form):
@@ -31,6 +33,20 @@ class ShowcaseForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Showcase.Theme.CLASSIC,
     )
+    institution = forms.ModelChoiceField(
+        label=_("Institution shown"),
+        queryset=Institution.objects.none(),
+        required=False,
+        empty_label=_("Do not show an institution"),
+        help_text=_("Its name and logo appear at the top of the shared page."),
+    )
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        mine = Institution.objects.filter(memberships__user=owner).order_by("name")
+        self.fields["institution"].queryset = mine  # type: ignore[attr-defined]
+        if not self.is_bound and "institution" not in self.initial:
+            self.initial["institution"] = showcase_default_institution(owner=owner)
 
 
 class SectionForm(forms.Form):

@@ -49,7 +49,7 @@ def showcases_owned(*, owner: Any) -> QuerySet[Showcase]:
 
 
 def showcase_owned(*, owner: Any, public_id: Any) -> Showcase:
-    return Showcase.objects.get(owner=owner, public_id=public_id)
+    return Showcase.objects.select_related("institution").get(owner=owner, public_id=public_id)
 
 
 def _items(queryset: QuerySet[ShowcaseItem]) -> QuerySet[ShowcaseItem]:
@@ -111,7 +111,7 @@ def link_for_token(*, token: str) -> LinkState:
     """The link this token opens, and whether it still works (not revoked, not expired,
     its showcase not archived). An unknown token gives (None, False)."""
     link = (
-        ShareLink.objects.select_related("showcase", "showcase__owner")
+        ShareLink.objects.select_related("showcase", "showcase__owner", "showcase__institution")
         .filter(token_hash=token_hash(token))
         .first()
     )

@@ -13,8 +13,11 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from accounts.models import Institution, MembershipState
 from core.html import render_markdown
 from portfolio.models import Section, ShareLink, Showcase, ShowcaseItem
+
+DEFAULT: Any = object()  # "not given", as opposed to None ("no institution")
 
 # Wrong passphrases allowed per link and client, and per link from all clients together.
 PASSPHRASE_ATTEMPTS = 5
@@ -25,21 +28,52 @@ PASSPHRASE_LINK_WINDOW_SECONDS = 60 * 60
 
 @transaction.atomic
 def showcase_create(
-    *, owner: Any, title: str, audience: str = "", summary: str = "", theme: str = "classic"
+    *,
+    owner: Any,
+    title: str,
+    audience: str = "",
+    summary: str = "",
+    theme: str = "classic",
+    institution: Any = DEFAULT,
 ) -> Showcase:
+    """`institution`: the one named on the shared page (None: none). Not given: the
+    first institution the owner learns at that shows itself on showcases by default."""
     showcase = Showcase(owner=owner)
     _apply(showcase, title=title, audience=audience, summary=summary, theme=theme)
+    showcase.institution = (
+        showcase_default_institution(owner=owner) if institution is DEFAULT else institution
+    )
     showcase.save()
     return showcase
 
 
 @transaction.atomic
 def showcase_update(
-    *, showcase: Showcase, title: str, audience: str, summary: str, theme: str
+    *,
+    showcase: Showcase,
+    title: str,
+    audience: str,
+    summary: str,
+    theme: str,
+    institution: Any = DEFAULT,
 ) -> Showcase:
     _apply(showcase, title=title, audience=audience, summary=summary, theme=theme)
+    if institution is not DEFAULT:
+        showcase.institution = institution
     showcase.save()
     return showcase
+
+
+def showcase_default_institution(*, owner: Any) -> Institution | None:
+    return (
+        Institution.objects.filter(
+            memberships__user=owner,
+            memberships__state=MembershipState.ACTIVE,
+            show_on_showcases=True,
+        )
+        .order_by("memberships__joined_at", "name")
+        .first()
+    )
 
 
 def _apply(showcase: Showcase, *, title: str, audience: str, summary: str, theme: str) -> None:

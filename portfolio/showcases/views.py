@@ -54,7 +54,7 @@ def showcase_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @learner_only
 def showcase_create(request: AuthenticatedRequest) -> HttpResponse:
-    form = ShowcaseForm(request.POST or None)
+    form = ShowcaseForm(request.POST or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         showcase = services.showcase_create(
@@ -63,6 +63,7 @@ def showcase_create(request: AuthenticatedRequest) -> HttpResponse:
             audience=data["audience"],
             summary=data["summary"],
             theme=data["theme"],
+            institution=data["institution"],
         )
         services.section_add(showcase=showcase, heading=_("My best work"))
         messages.success(request, _("Showcase created. Add your best evidence to it."))
@@ -80,8 +81,9 @@ def showcase_edit(request: AuthenticatedRequest, public_id: str) -> HttpResponse
         "audience": showcase.audience,
         "summary": showcase.summary_markdown,
         "theme": showcase.theme,
+        "institution": showcase.institution_id,
     }
-    form = ShowcaseForm(request.POST or None, initial=initial)
+    form = ShowcaseForm(request.POST or None, initial=initial, owner=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.showcase_update(
@@ -90,6 +92,7 @@ def showcase_edit(request: AuthenticatedRequest, public_id: str) -> HttpResponse
             audience=data["audience"],
             summary=data["summary"],
             theme=data["theme"],
+            institution=data["institution"],
         )
         messages.success(request, _("Saved."))
         return redirect(showcase)

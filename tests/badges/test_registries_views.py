@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.institutions.services import institution_default
 from badges.models import IssuerRegistry
 from badges.registries.services import registry_add_file, registry_add_url
 from tests.badges.issuers import form_errors
@@ -104,7 +105,9 @@ def test_the_list_says_when_a_fetch_failed_and_which_copy_is_used(
     admin_client: Client, fake_web: FakeWeb
 ) -> None:
     fake_web.add(DCC_URL, registry_document())
-    registry = registry_add_url(name="DCC", url=DCC_URL, added_by=None)
+    registry = registry_add_url(
+        name="DCC", url=DCC_URL, added_by=None, institution=institution_default()
+    )
     good = timezone.now() - timedelta(hours=7)
     IssuerRegistry.objects.filter(pk=registry.pk).update(
         fetched_at=good, last_attempt_at=timezone.now(), last_error="registry.test answered 500."
@@ -130,7 +133,10 @@ def test_long_lists_are_paged_in_a_constant_number_of_queries(admin_client: Clie
     def queries_for(count: int) -> int:
         ids = [f"did:web:issuer{n:03d}.test" for n in range(count)]
         registry = registry_add_file(
-            name=f"{count} issuers", upload=upload(registry_bytes(listing(*ids))), added_by=None
+            name=f"{count} issuers",
+            upload=upload(registry_bytes(listing(*ids))),
+            added_by=None,
+            institution=institution_default(),
         )
         url = reverse("badges:registry_detail", args=[registry.public_id])
         with CaptureQueriesContext(connection) as queries:
@@ -247,7 +253,9 @@ def test_one_source_at_a_time(admin_client: Client, fields: dict[str, Any], mess
 
 def test_refresh_now_fetches_again_and_says_so(admin_client: Client, fake_web: FakeWeb) -> None:
     fake_web.add(DCC_URL, registry_document(listing("did:web:old.test")))
-    registry = registry_add_url(name="DCC", url=DCC_URL, added_by=None)
+    registry = registry_add_url(
+        name="DCC", url=DCC_URL, added_by=None, institution=institution_default()
+    )
     fake_web.add(DCC_URL, registry_document(listing("did:web:new.test")))
     url = reverse("badges:registry_refresh", args=[registry.public_id])
     assert admin_client.get(url).status_code == 405
@@ -260,7 +268,9 @@ def test_refresh_now_reports_a_failure_and_keeps_the_copy(
     admin_client: Client, fake_web: FakeWeb
 ) -> None:
     fake_web.add(DCC_URL, registry_document())
-    registry = registry_add_url(name="DCC", url=DCC_URL, added_by=None)
+    registry = registry_add_url(
+        name="DCC", url=DCC_URL, added_by=None, institution=institution_default()
+    )
     fake_web.add(DCC_URL, {}, status=404)
     response = admin_client.post(
         reverse("badges:registry_refresh", args=[registry.public_id]), follow=True

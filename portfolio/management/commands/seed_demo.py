@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.institutions.services import institution_default
 from accounts.models import Role
 from accounts.services import cohort_ensure, user_ensure
 from core.links import absolute_url
@@ -27,7 +28,7 @@ PEOPLE = [
 
 
 class Command(BaseCommand):
-    help = "Add the demo institution admin, tutors, learners and cohorts (idempotent)."
+    help = "Add the demo institution with its admin, tutors, learners and cohorts (idempotent)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
@@ -62,19 +63,27 @@ class Command(BaseCommand):
         """Everything or nothing; printing happens after the commit."""
         people = {}
         created = 0
+        institution = institution_default()
+        if not institution.contact_email:
+            institution.short_name = "Demo"
+            institution.contact_email = "admin@demo.example"
+            institution.email_domains = ["demo.example"]
+            institution.save()
         for email, name, role in PEOPLE:
             user, was_created = user_ensure(
-                email=email, name=name, role=role, password=DEMO_PASSWORD
+                email=email, name=name, role=role, password=DEMO_PASSWORD, institution=institution
             )
             people[email] = user
             created += was_created
         cohort_ensure(
             name="Web Development 2026",
+            institution=institution,
             tutors=[people["tutor@demo.example"]],
             learners=[people["learner1@demo.example"], people["learner2@demo.example"]],
         )
         cohort_ensure(
             name="Data Analysis 2026",
+            institution=institution,
             tutors=[people["tutor2@demo.example"]],
             learners=[people["learner3@demo.example"]],
         )

@@ -1,0 +1,1 @@
+"""The institution admin's report per cohort: on a staff page and as a CSV download."""
