@@ -29,7 +29,7 @@ def sso_for_app(app: SocialApp | None) -> SingleSignOn | None:
     cached = getattr(app, "_sso", None)
     if cached is None:
         cached = SingleSignOn.objects.filter(app=app).prefetch_related("domains").first()
-        app._sso = cached  # type: ignore[attr-defined]
+        app._sso = cached
     return cached
 
 
@@ -65,7 +65,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
     ) -> list[SocialApp]:
         """Only enabled configurations can start or finish a sign-in."""
-        apps = super().list_apps(request, provider=provider, client_id=client_id)  # type: ignore[arg-type]
+        apps = super().list_apps(request, provider=provider, client_id=client_id)
         enabled = set(
             SingleSignOn.objects.enabled()
             .filter(app__in=[a for a in apps if a.pk])

@@ -32,7 +32,12 @@ def oidc_discover(*, issuer_url: str) -> IdentityProvider:
     url = f"{issuer}/.well-known/openid-configuration"
     try:
         response = fetch(url, accept="application/json")
-        config = response.json() if response.status == 200 else None
+        if response.status != 200:
+            raise ValidationError(
+                _("%(url)s answered %(status)s, not the provider's settings."),
+                params={"url": url, "status": response.status},
+            )
+        config = response.json()
     except FetchError as exc:
         raise ValidationError(
             _("Could not read %(url)s: %(problem)s"), params={"url": url, "problem": exc}

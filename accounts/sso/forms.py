@@ -111,7 +111,7 @@ class OidcForm(SingleSignOnForm):
             self.fields["client_secret"].help_text = _("Leave empty to keep the saved secret.")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("issuer_url") and not self.errors:
             try:
                 self.idp = discovery.oidc_discover(issuer_url=data["issuer_url"])
@@ -179,7 +179,7 @@ class SamlForm(SingleSignOnForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         try:
             self.idp = self._identity_provider(data)
         except ValidationError as exc:

@@ -4,6 +4,7 @@ it finds on a page, including the auto-posting form a SAML identity provider ret
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import ClassVar
 from urllib.parse import urljoin
 
 import requests
@@ -52,8 +53,18 @@ def forms_on(html: str) -> list[Form]:
 
 
 class Browser:
+    # Every one a test opened, closed by the `browser` fixture: a kept-alive connection
+    # would otherwise be closed by the live server's thread after the test database is gone.
+    opened: ClassVar[list["Browser"]] = []
+
     def __init__(self) -> None:
         self.session = requests.Session()
+        Browser.opened.append(self)
+
+    @classmethod
+    def close_all(cls) -> None:
+        while cls.opened:
+            cls.opened.pop().session.close()
 
     def get(self, url: str, **kwargs: object) -> requests.Response:
         return self.session.get(url, timeout=15, **kwargs)  # type: ignore[arg-type]
