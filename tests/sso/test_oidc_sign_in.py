@@ -176,3 +176,19 @@ def test_a_disabled_configuration_offers_no_button_and_refuses_to_start(
     assert browser.session.post(
         f"{site}/accounts/oidc/riverside/login/", timeout=15
     ).status_code in (403, 404)
+
+
+def test_an_unverified_email_signs_nobody_up_without_confirming_it(
+    riverside: SingleSignOn, oidc_provider: OidcProvider, site: str, browser: Browser
+) -> None:
+    oidc_provider.misbehave(claims={"email_verified": False})
+
+    signup = sign_in(browser, site, oidc_provider)
+
+    assert signup.url.startswith(f"{site}/accounts/3rdparty/signup/")
+    assert not User.objects.exists()
+    sent = browser.submit(signup, action="/accounts/3rdparty/signup/", name="Ada Lovelace")
+    user = User.objects.get(email=ADA)
+    assert not user.emailaddress_set.get().verified
+    assert "/accounts/confirm-email/" in sent.url
+    assert "/accounts/login/" in browser.get(f"{site}/dashboard/").url
