@@ -1,8 +1,10 @@
 """The staff forms for an institution's identity provider, one per protocol."""
 
+import base64
 import re
 from typing import Any
 
+from cryptography import x509
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -194,6 +196,13 @@ class SamlForm(SingleSignOnForm):
         if data.get("metadata_xml", "").strip():
             return discovery.saml_metadata_parse(xml=data["metadata_xml"], entity_id=entity_id)
         cert = re.sub(r"-----(BEGIN|END) CERTIFICATE-----|\s", "", data.get("x509cert", ""))
+        if cert:
+            try:
+                x509.load_der_x509_certificate(base64.b64decode(cert, validate=True))
+            except ValueError as exc:
+                raise ValidationError(
+                    _("The signing certificate is not a PEM certificate.")
+                ) from exc
         if not (entity_id and data.get("sso_url") and cert):
             raise ValidationError(
                 _(

@@ -91,13 +91,14 @@ def sso_save(
     app = sso.app if sso else SocialApp(provider=protocol)
     app.provider_id = institution.slug
     app.name = institution.name
-    if oidc:
+    if oidc is not None:
         app.client_id = oidc.client_id
         if oidc.client_secret:
             app.secret = oidc.client_secret
         app.settings = {"server_url": oidc.issuer_url.rstrip("/"), "name_claim": oidc.name_claim}
         origin = oidc.idp.origin
-    if saml:
+    else:
+        assert saml is not None
         app.client_id = institution.slug
         app.secret = ""
         app.settings = _saml_settings(slug=institution.slug, saml=saml)

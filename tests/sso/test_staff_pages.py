@@ -1,6 +1,8 @@
 """The staff pages that configure single sign-on: who may reach them, and every bad
 input refused with a message and nothing saved."""
 
+from pathlib import Path
+
 import pytest
 from allauth.socialaccount.models import SocialApp
 from django.test import Client
@@ -10,6 +12,7 @@ from accounts.sso.discovery import IdentityProvider
 from accounts.sso.models import SingleSignOn
 from tests.conftest import People
 from tests.fakeweb import FakeWeb
+from tests.sso.idp_saml import key_and_certificate
 
 ISSUER = "https://login.riverside.test"
 DISCOVERY = {
@@ -175,8 +178,13 @@ SAML_POST = {
 }
 
 
+@pytest.fixture
+def certificate(tmp_path: Path) -> str:
+    return key_and_certificate(tmp_path, "idp")[1].read_text()
+
+
 def test_the_admin_adds_saml_by_hand_and_sees_what_the_idp_admin_needs(
-    admin_client: Client,
+    admin_client: Client, certificate: str
 ) -> None:
     response = admin_client.post(
         "/staff/sso/add/saml/",
@@ -184,14 +192,14 @@ def test_the_admin_adds_saml_by_hand_and_sees_what_the_idp_admin_needs(
             **SAML_POST,
             "entity_id": "https://idp.riverside.test/saml",
             "sso_url": "https://idp.riverside.test/sso",
-            "x509cert": "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----",
+            "x509cert": certificate,
         },
         follow=True,
     )
 
     sso = SingleSignOn.objects.get()
     assert (sso.app.provider, sso.app.client_id) == ("saml", "riverside")
-    assert sso.app.settings["idp"]["x509cert"] == "MIIBfake"
+    assert sso.app.settings["idp"]["x509cert"] in "".join(certificate.split())
     assert sso.idp_origin == "https://idp.riverside.test"
     page = response.content.decode()
     assert "/accounts/saml/riverside/acs/" in page
@@ -205,8 +213,10 @@ def test_the_admin_adds_saml_by_hand_and_sees_what_the_idp_admin_needs(
         ({"metadata_xml": "<not-saml/>"}, "The metadata must name an identity provider"),
         ({"metadata_xml": "<unclosed"}, "The metadata is not valid SAML XML"),
         ({"metadata_url": "https://idp.riverside.test/missing"}, "answered 404, not the metadata."),
+        ({"entity_id": "e", "sso_url": "https://idp.riverside.test/sso", "x509cert": "MIIBfake"},
+         "The signing certificate is not a PEM certificate."),
     ],
-    ids=["nothing about the idp", "not idp metadata", "not xml", "metadata url 404"],
+    ids=["nothing about the idp", "not idp metadata", "not xml", "metadata url 404", "bad cert"],
 )  # fmt: skip
 def test_bad_saml_input_is_refused(
     admin_client: Client, fake_web: FakeWeb, change: dict[str, str], message: str
