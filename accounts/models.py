@@ -210,3 +210,7 @@ class Cohort(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:cohort_detail", kwargs={"public_id": self.public_id})
+
+
+# Single sign-on lives in its own module; imported here so that Django registers it.
+from accounts.sso.models import SingleSignOn, SingleSignOnDomain  # noqa: E402, F401

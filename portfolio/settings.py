@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "accounts",
     "core",
     "artefacts",
@@ -378,6 +381,25 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # email (that one stops guessing a person's password from many addresses; the price is
 # that someone who knows an address can pause sign-in for that one person, 5 minutes).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Single sign-on per institution (accounts/sso/, accounts/social_adapter.py): its staff
+# configure OpenID Connect or SAML on /staff/sso/, stored as allauth SocialApp records.
+# An identity provider's email counts as verified only when it says so (OIDC
+# email_verified) or, for SAML, when the institution marks its email attribute
+# authoritative, and in both cases only for the institution's own email domains. Only
+# such an email signs into, and links, an existing account; an unverified one never
+# signs anyone up without the usual email confirmation.
+SOCIALACCOUNT_ADAPTER = "accounts.social_adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Learner Portfolio"
 # TOTP secrets and recovery-code seeds are encrypted in the database (accounts/mfa.py).

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
+from accounts.sso.urls import oidc_callback_urlpatterns
 from core import views as core_views
 from portfolio.exports import verify_views
 from portfolio.showcases.urls import share_urlpatterns
@@ -16,7 +17,9 @@ admin.site.site_title = _("Learner Portfolio")
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("", include("accounts.urls")),
+    *oidc_callback_urlpatterns,
     path("accounts/", include("allauth.urls")),
+    path("", include("accounts.sso.urls")),
     path("", include("portfolio.app_urls")),
     path("artefacts/", include("artefacts.urls")),
     path("reflections/", include("reflections.urls")),

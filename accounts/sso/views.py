@@ -1,0 +1,184 @@
+"""Staff pages to configure an institution's single sign-on, and the public step of
+the sign-in page that finds the institution for an email address."""
+
+from allauth.socialaccount.adapter import get_adapter
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import AuthenticatedRequest, role_required
+from accounts.sso import selectors, services
+from accounts.sso.forms import OidcForm, SamlForm, SingleSignOnForm
+from accounts.sso.models import Protocol, SingleSignOn
+from core.links import absolute_url
+from core.middleware import CONTENT_SECURITY_POLICY
+
+FORMS: dict[str, type[OidcForm] | type[SamlForm]] = {
+    Protocol.OIDC: OidcForm,
+    Protocol.SAML: SamlForm,
+}
+
+
+def _initial(sso: SingleSignOn) -> dict[str, object]:
+    app_settings = sso.app.settings or {}
+    initial: dict[str, object] = {
+        "institution_name": sso.institution_name,
+        "institution_slug": sso.institution_slug,
+        "email_domains": "\n".join(sso.domain_names),
+        "enabled": sso.enabled,
+    }
+    if sso.protocol == Protocol.OIDC:
+        initial |= {
+            "issuer_url": app_settings.get("server_url", ""),
+            "client_id": sso.app.client_id,
+            "name_claim": app_settings.get("name_claim", "name"),
+        }
+    else:
+        idp = app_settings.get("idp", {})
+        mapping = app_settings.get("attribute_mapping", {})
+        initial |= {
+            "metadata_url": sso.metadata_url,
+            "entity_id": idp.get("entity_id", ""),
+            "sso_url": idp.get("sso_url", ""),
+            "x509cert": idp.get("x509cert", ""),
+            "email_authoritative": sso.email_authoritative,
+        } | {
+            f"{key}_attribute": (mapping.get(name) or [""])[0]
+            for key, name in (
+                ("email", "email"),
+                ("name", "name"),
+                ("given_name", "first_name"),
+                ("family_name", "last_name"),
+            )
+        }
+    return initial
+
+
+def _for_the_idp_admin(*, protocol: str, slug: str) -> dict[str, str]:
+    """What the identity provider's admin registers for us."""
+    if protocol == Protocol.OIDC:
+        return {
+            "redirect_uri": absolute_url(
+                reverse("openid_connect_callback", kwargs={"provider_id": slug})
+            )
+        }
+    return {
+        "sp_entity_id": services.saml_sp_entity_id(slug=slug),
+        "acs_url": absolute_url(reverse("saml_acs", kwargs={"organization_slug": slug})),
+        "metadata_url": services.saml_sp_entity_id(slug=slug),
+    }
+
+
+def _save(form: SingleSignOnForm, sso: SingleSignOn | None) -> SingleSignOn:
+    common = {
+        "sso": sso,
+        "institution": form.institution(),
+        "email_domains": form.cleaned_data["email_domains"],
+        "enabled": form.cleaned_data["enabled"],
+    }
+    if isinstance(form, OidcForm):
+        return services.sso_save(**common, oidc=form.client())
+    assert isinstance(form, SamlForm)
+    return services.sso_save(**common, saml=form.idp_settings())
+
+
+@role_required(Role.ADMIN)
+def sso_list(request: AuthenticatedRequest) -> HttpResponse:
+    return render(request, "accounts/sso_list.html", {"configs": selectors.sso_list()})
+
+
+@role_required(Role.ADMIN)
+def sso_create(request: AuthenticatedRequest, protocol: str) -> HttpResponse:
+    if protocol not in FORMS:
+        raise Http404
+    form = FORMS[protocol](request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sso = _save(form, None)
+        messages.success(request, _("Saved. Give the identity provider's admin the details below."))
+        return redirect("sso:edit", public_id=sso.public_id)
+    return render(
+        request,
+        "accounts/sso_form.html",
+        {
+            "form": form,
+            "protocol": Protocol(protocol),
+            "sso": None,
+        },
+    )
+
+
+@role_required(Role.ADMIN)
+def sso_edit(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    sso = get_object_or_404(SingleSignOn.objects.select_related("app"), public_id=public_id)
+    form = FORMS[sso.protocol](request.POST or None, initial=_initial(sso), instance=sso)
+    if request.method == "POST" and form.is_valid():
+        _save(form, sso)
+        messages.success(request, _("Saved."))
+        return redirect("sso:edit", public_id=sso.public_id)
+    return render(
+        request,
+        "accounts/sso_form.html",
+        {
+            "form": form,
+            "protocol": Protocol(sso.protocol),
+            "sso": sso,
+            "for_idp_admin": _for_the_idp_admin(protocol=sso.protocol, slug=sso.institution_slug),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def sso_toggle(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    sso = get_object_or_404(SingleSignOn, public_id=public_id)
+    services.sso_set_enabled(sso=sso, enabled=not sso.enabled)
+    if sso.enabled:
+        messages.success(request, _("%(name)s sign-in is on.") % {"name": sso.institution_name})
+    else:
+        messages.success(request, _("%(name)s sign-in is off.") % {"name": sso.institution_name})
+    return redirect("sso:list")
+
+
+def sso_find(request: HttpRequest) -> HttpResponse:
+    """Sign-in's "Continue" step: the institution for the email typed, if it has one."""
+    email = request.GET.get("email", "")[:254]
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = ""
+    sso = selectors.sso_for_email(email=email) if "@" in email else None
+    if request.GET.get("format") == "json":
+        query = urlencode({"email": email, **({"next": next_url} if next_url else {})})
+        return JsonResponse(
+            {
+                "institution": sso.institution_name if sso else None,
+                "url": f"{reverse('sso:find')}?{query}" if sso else None,
+            }
+        )
+    login_url = None
+    if sso is not None:
+        provider = get_adapter().get_provider(
+            request, sso.app.provider_id or sso.protocol, client_id=sso.app.client_id
+        )
+        login_url = provider.get_login_url(request)
+    response = render(
+        request,
+        "accounts/sso_find.html",
+        {
+            "email": email,
+            "sso": sso,
+            "login_url": login_url,
+            "next": next_url,
+        },
+    )
+    if sso is not None and sso.idp_origin:
+        # The button posts to allauth, which redirects to the identity provider; the
+        # browser checks that redirect against this page's form-action.
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {sso.idp_origin}"
+        )
+    return response
