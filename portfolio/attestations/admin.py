@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from portfolio.models import Attestation, AttestationRequest
 
 
-class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+class _ReadOnly(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 

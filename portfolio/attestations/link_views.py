@@ -87,10 +87,10 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                 )
             except services.NotOpen:
                 return _closed(request, AttestationRequest.objects.get(pk=asked.pk))
-            context = {"attestation": given.attestation, "asked": asked}
-            return render(request, "portfolio/attestations/attested.html", context)
+            done = {"attestation": given.attestation, "asked": asked}
+            return render(request, "portfolio/attestations/attested.html", done)
         status = 400
-    context = {
+    context: dict[str, Any] = {
         "asked": asked,
         "item": asked.item,
         "token": token,

@@ -59,7 +59,7 @@ def item_for_viewer(*, viewer: Any, ref: str, owned: bool) -> Item | None:
         return None
     found = model.objects.select_related("owner")
     found = found.owned_by(viewer) if owned else found.readable_by(viewer).exclude(owner=viewer)
-    return found.filter(public_id=public_id).first()  # type: ignore[no-any-return]
+    return found.filter(public_id=public_id).first()
 
 
 def attestations_for_item(*, item: Item) -> list[Attestation]:

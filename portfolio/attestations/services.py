@@ -5,15 +5,12 @@ Tokens carry 192 random bits and only their SHA-256 is stored (as for share link
 A request's token is made by the task that emails it, so it exists only in that email.
 """
 
-import hashlib
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +18,8 @@ from django.utils.translation import gettext as _
 from artefacts.models import Artefact
 from core.enqueue import task_enqueue_on_commit
 from core.html import render_markdown
+from portfolio.attestations import limits
+from portfolio.attestations.fingerprints import item_fingerprint
 from portfolio.models import (
     Attestation,
     AttestationRequest,
@@ -31,15 +30,6 @@ from portfolio.showcases.services import token_hash
 from reflections.models import Reflection
 
 Item = Artefact | Reflection
-DAY = 24 * 60 * 60
-
-
-class RateLimited(Exception):
-    """Too many requests: `message` says which limit and when to try again."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class AlreadyAsked(ValueError):
@@ -48,23 +38,6 @@ class AlreadyAsked(ValueError):
 
 class NotOpen(ValueError):
     """The request was answered, cancelled or has expired."""
-
-
-# --- Fingerprints -----------------------------------------------------------------------
-
-
-def item_fingerprint(item: Item) -> str:
-    """SHA-256 of exactly what is attested: the title, the text and the file's own hash,
-    as canonical JSON. A stored file without a recorded hash is hashed from its bytes."""
-    parts = dict(item.content_fingerprint_parts)
-    if isinstance(item, Artefact) and item.file and not parts.get("file_sha256"):
-        digest = hashlib.sha256()
-        with item.file.open("rb") as stored:
-            for chunk in iter(lambda: stored.read(1 << 20), b""):
-                digest.update(chunk)
-        parts["file_sha256"] = digest.hexdigest()
-    canonical = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _item_fields(item: Item) -> dict[str, Any]:
@@ -80,46 +53,6 @@ def email_domain(email: str) -> str:
 
 
 # --- Asking -----------------------------------------------------------------------------
-
-
-def _limit_keys(learner: Any, email: str) -> list[tuple[str, int, str]]:
-    today = timezone.now().date().isoformat()
-    recipient = hashlib.sha256(email.lower().encode()).hexdigest()[:24]
-    return [
-        (
-            f"attest-req:learner:{learner.pk}:{today}",
-            settings.ATTESTATION_REQUESTS_PER_DAY,
-            _(
-                "You have sent as many requests for attestation as you can today. "
-                "Try again tomorrow."
-            ),
-        ),
-        (
-            f"attest-req:to:{recipient}:{today}",
-            settings.ATTESTATION_REQUESTS_PER_RECIPIENT,
-            _(
-                "This person has been sent as many requests as they can receive today. "
-                "Try again tomorrow."
-            ),
-        ),
-    ]
-
-
-def _check_limits(keys: list[tuple[str, int, str]]) -> None:
-    """Raises RateLimited; the cache being down raises its error (503, fail closed)."""
-    counts = cache.get_many([key for key, _limit, _message in keys])
-    for key, limit, message in keys:
-        if int(counts.get(key, 0)) >= limit:
-            raise RateLimited(message)
-
-
-def _count(keys: list[tuple[str, int, str]]) -> None:
-    for key, _limit, _message in keys:
-        cache.add(key, 0, DAY)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, DAY)
 
 
 @transaction.atomic
@@ -138,8 +71,8 @@ def request_create(
     The email goes out from a task after commit. Raises RateLimited (nothing written)
     or AlreadyAsked."""
     email = email.strip()
-    keys = _limit_keys(learner, email)
-    _check_limits(keys)
+    keys = limits.request_limits(learner=learner, email=email)
+    limits.check(keys)
     fields = _item_fields(item)
     open_already = AttestationRequest.objects.filter(
         learner=learner,
@@ -162,7 +95,7 @@ def request_create(
         expires_at=timezone.now() + timedelta(days=settings.ATTESTATION_LINK_DAYS),
         **fields,
     )
-    _count(keys)
+    limits.count(keys)
     from portfolio.attestations.tasks import request_email_task
 
     task_enqueue_on_commit(request_email_task, asked.pk)

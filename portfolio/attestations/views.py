@@ -16,6 +16,7 @@ from accounts.models import Role
 from accounts.permissions import AuthenticatedRequest, role_required
 from portfolio.attestations import selectors, services
 from portfolio.attestations.forms import RequestForm, SignOffForm
+from portfolio.attestations.limits import RateLimited
 from portfolio.models import AttestationRequest
 
 
@@ -42,7 +43,7 @@ def ask(request: AuthenticatedRequest, kind: str, public_id: uuid.UUID) -> HttpR
                     message=data["message"],
                     statement=data["statement"],
                 )
-            except services.RateLimited as limited:
+            except RateLimited as limited:
                 form.add_error(None, limited.message)
                 status = 429
             except services.AlreadyAsked:
@@ -94,7 +95,7 @@ def sign_off(request: AuthenticatedRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return _bad(request, back)
     services.attest_as_tutor(
         tutor=request.user,

@@ -60,7 +60,9 @@ class TestALearnerAskingTheirSupervisor:
         page.get_by_label("A message to them").fill("Could you vouch for my survey?")
         with page.expect_navigation():
             page.get_by_role("button", name="Send the request").click()
-        expect(page.locator("main")).to_contain_text("Enter an email address like name@example.com.")
+        expect(page.locator("main")).to_contain_text(
+            "Enter an email address like name@example.com."
+        )
         learner.check("ask-bad-email")
         page.get_by_label("Their email address").fill("jane.smith@acme.com")
         with page.expect_navigation():
@@ -69,7 +71,7 @@ class TestALearnerAskingTheirSupervisor:
         learner.check("asked")
 
         (message,) = [m for m in mail.outbox if m.to == ["jane.smith@acme.com"]]
-        found = re.search(r"https?://\S+/attest/[\w-]+/", message.body)
+        found = re.search(r"https?://\S+/attest/[\w-]+/", str(message.body))
         assert found, message.body
 
         supervisor = journey.person("supervisor")

@@ -41,9 +41,7 @@ def test_an_email_that_is_not_an_address_is_refused_clearly(
     assert not AttestationRequest.objects.exists() and not mail.outbox
 
 
-def test_their_own_words_are_needed_when_chosen(
-    client: Client, people: People, item: Any
-) -> None:
+def test_their_own_words_are_needed_when_chosen(client: Client, people: People, item: Any) -> None:
     client.force_login(people.learner)
     response = client.post(ask_url(item), request_form(statement_choice="custom"))
     assert response.status_code == 400

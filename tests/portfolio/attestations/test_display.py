@@ -3,8 +3,7 @@ timeline, the tutor's review page, the shared showcase and the showcase PDF; edi
 the evidence afterwards shows "attested an earlier version" with the date of the
 change; a withdrawn attestation says so."""
 
-from datetime import datetime
-from datetime import timezone as tz
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -41,7 +40,8 @@ def _pages(client: Client, people: People, item: Any, token: str) -> dict[str, s
         "timeline": client.get(reverse("portfolio:formative")),
     }
     client.force_login(people.tutor)
-    pages["review page"] = client.get(reverse("review_tutor:learner", args=[people.learner.public_id]))
+    review = reverse("review_tutor:learner", args=[people.learner.public_id])
+    pages["review page"] = client.get(review)
     pages["tutor's view of the item"] = client.get(item.get_absolute_url())
     client.logout()
     pages["shared showcase"] = client.get(reverse("share:showcase", args=[token]))
@@ -72,7 +72,7 @@ def test_editing_the_evidence_afterwards_shows_an_earlier_version_and_when(
     assert item.content_changed_at is not None
     # dated far ahead, so the page's date is certainly the change's
     Artefact.objects.filter(pk=item.pk).update(
-        content_changed_at=datetime(2030, 3, 3, 12, 0, tzinfo=tz.utc)
+        content_changed_at=datetime(2030, 3, 3, 12, 0, tzinfo=UTC)
     )
 
     for name, html in _pages(client, people, item, token).items():
@@ -93,7 +93,7 @@ def test_changing_only_tags_or_visibility_is_not_a_change_of_the_evidence(
             title=written.title,
             body_markdown=written.body_markdown,
             visibility=Visibility.PRIVATE,
-            tags=["new"],
+            tags=("new",),
         ),
     )
     attestation.refresh_from_db()
@@ -107,9 +107,7 @@ def test_changing_only_tags_or_visibility_is_not_a_change_of_the_evidence(
 
 
 @pytest.mark.django_db
-def test_attesting_marks_the_showcases_holding_the_item_changed(
-    people: People, shown: Any
-) -> None:
+def test_attesting_marks_the_showcases_holding_the_item_changed(people: People, shown: Any) -> None:
     item, _attestation, showcase, _token = shown
     before = Showcase.objects.get(pk=showcase.pk).updated_at
     attested(people.learner, item, email="bob@example.net", name="Bob")

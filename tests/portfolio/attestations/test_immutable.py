@@ -1,8 +1,6 @@
 """No path lets a learner, an admin or anyone else alter an attestation: the model
 refuses it, the admin is read only, and no view edits one."""
 
-from typing import Any
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -62,7 +60,7 @@ def test_the_learner_has_no_page_that_edits_an_attestation(
     item = attestation.item
     for url in (
         reverse("attestations:ask", args=["artefact", item.public_id]),
-        reverse("attestations:cancel", args=[attestation.request.public_id]),
+        reverse("attestations:cancel", args=[attestation.request.public_id]),  # type: ignore[union-attr]
         reverse("attestations:sign_off"),
     ):
         client.post(url, {"statement": "Changed", "target": f"artefact:{item.public_id}"})
