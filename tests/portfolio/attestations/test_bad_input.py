@@ -133,3 +133,22 @@ def test_a_tutor_sign_off_without_a_statement_is_refused(
     assert response.status_code == 400
     assert "Write the statement you are making." in response.content.decode()
     assert not Attestation.objects.exists()
+
+
+def test_with_the_cache_unreachable_asking_answers_503_and_writes_nothing(
+    client: Client, people: People, item: Any, settings: Any
+) -> None:
+    """The rate limits fail closed: nothing is sent when they cannot be counted."""
+    client.force_login(people.learner)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens
+            "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    response = client.post(ask_url(item), request_form())
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert not AttestationRequest.objects.exists() and not mail.outbox

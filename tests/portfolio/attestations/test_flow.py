@@ -114,3 +114,25 @@ def test_the_attester_can_withdraw_from_their_confirmation_email(
     client.force_login(people.learner)
     page = client.get(item.get_absolute_url()).content.decode()
     assert "withdrew their attestation" in page
+
+
+def test_the_request_is_emailed_once_however_often_its_task_runs(
+    people: People, django_capture_on_commit_callbacks: Any
+) -> None:
+    from portfolio.attestations import services
+    from portfolio.attestations.tasks import request_email_sweep_task, request_email_task
+
+    item = pdf_artefact(people.learner)
+    asked = services.request_create(
+        learner=people.learner,
+        item=item,
+        name="Jane",
+        email="jane@acme.com",
+        role="Manager",
+        statement="Yes.",
+    )  # its task is queued on commit, which this test never reaches
+    with django_capture_on_commit_callbacks(execute=True):
+        assert request_email_task(asked.pk) == 1
+        assert request_email_task(asked.pk) == 0
+        assert request_email_sweep_task() == 0  # nothing left to send
+    assert len(emails_to("jane@acme.com")) == 1
