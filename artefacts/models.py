@@ -66,6 +66,10 @@ class Artefact(BaseModel):
     body_markdown = models.TextField(_("text"), blank=True)
     body_html = models.TextField(blank=True, editable=False)
 
+    # When what the artefact says last changed (title, description, text, address),
+    # set by the services; None: unchanged since it was added. Attestations compare it.
+    content_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = EvidenceQuerySet.as_manager()
 
     class Meta:
@@ -85,6 +89,22 @@ class Artefact(BaseModel):
     @property
     def is_private(self) -> bool:
         return self.visibility == Visibility.PRIVATE
+
+    @property
+    def content_fingerprint_parts(self) -> dict[str, str]:
+        """What an attestation of this artefact vouches for (see attestations)."""
+        return {
+            "kind": str(self.kind),
+            "title": self.title,
+            "description": self.description,
+            "url": self.url,
+            "text": self.body_markdown,
+            "file_sha256": self.sha256,
+        }
+
+    @property
+    def content_changed_on(self) -> Any:
+        return self.content_changed_at or self.created_at
 
     @property
     def stored_names(self) -> list[str]:

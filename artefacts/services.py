@@ -155,13 +155,18 @@ def artefact_update(
     url: str | None = None,
     body_markdown: str | None = None,
 ) -> Artefact:
-    """Edit what the learner said about an artefact. A stored file is never replaced."""
+    """Edit what the learner said about an artefact. A stored file is never replaced.
+    A change to what it says (not its tags or visibility) is dated in
+    `content_changed_at`."""
+    before = artefact.content_fingerprint_parts
     _apply(artefact, details, default_title=artefact.title)
     if artefact.kind == Artefact.Kind.LINK and url is not None:
         artefact.url = url
     if artefact.kind == Artefact.Kind.TEXT and body_markdown is not None:
         artefact.body_markdown = body_markdown
         artefact.body_html = render_markdown(body_markdown)
+    if artefact.content_fingerprint_parts != before:
+        artefact.content_changed_at = timezone.now()
     artefact.save()
     tags_set(item=artefact, owner=artefact.owner, names=details.tags)
     return artefact

@@ -13,7 +13,17 @@ from datetime import date, timedelta, tzinfo
 from typing import Any, Literal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, Count, DateField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Coalesce, Lower, TruncDate, TruncMonth, TruncWeek
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -26,6 +36,7 @@ from badges.models import Badge
 from badges.selectors import badges_owned
 from core.models import EvidenceQuerySet, Tag
 from core.search import EvidenceFilters
+from portfolio.models import Attestation
 from reflections.models import Reflection
 from reflections.selectors import reflections_filtered
 
@@ -329,9 +340,11 @@ def _fill(
     badges = Badge.objects.readable_by(viewer).defer(
         "original_payload", "document", "details", "checks"
     )
+    # With each item's attestations (one query per type on the page).
+    shown = Prefetch("attestations", queryset=Attestation.objects.shown())
     found: dict[str, dict[int, Any]] = {
-        "artefact": _by_pk(artefacts.prefetch_related("tags"), ids),
-        "reflection": _by_pk(reflections.prefetch_related("tags"), ids),
+        "artefact": _by_pk(artefacts.prefetch_related("tags", shown), ids),
+        "reflection": _by_pk(reflections.prefetch_related("tags", shown), ids),
         "badge": _by_pk(badges, ids),
     }
     periods = {period.start: period for period, _position in on_page}

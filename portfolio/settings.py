@@ -223,6 +223,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "artefacts.tasks.artefact_preview_sweep_task",
         "schedule": timedelta(minutes=5),
     },
+    "attestation-request-sweep": {
+        "task": "portfolio.attestations.tasks.request_email_sweep_task",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # --- Files ----------------------------------------------------------------------------
@@ -279,6 +283,14 @@ ARTEFACT_MAX_IMAGE_PIXELS = int(os.environ.get("ARTEFACT_MAX_IMAGE_PIXELS", 40_0
 FILE_UPLOAD_HANDLERS = ["artefacts.uploadhandlers.HashingUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
+
+# Attestations (portfolio/attestations): how long an emailed link works, and how many
+# requests a learner may send a day, and one address may receive a day.
+# The institution named on tutors' attestations (until accounts records one per tutor).
+INSTITUTION_NAME = os.environ.get("INSTITUTION_NAME", "")
+ATTESTATION_LINK_DAYS = int(os.environ.get("ATTESTATION_LINK_DAYS", 14))
+ATTESTATION_REQUESTS_PER_DAY = int(os.environ.get("ATTESTATION_REQUESTS_PER_DAY", 20))
+ATTESTATION_REQUESTS_PER_RECIPIENT = int(os.environ.get("ATTESTATION_REQUESTS_PER_RECIPIENT", 3))
 
 # --- Overload: refuse at once what would be served too late (core/loadshed.py) ----------
 # A request that waited longer than this in the queue gets 503 with Retry-After.

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import views as account_views
 from accounts.sso.urls import oidc_callback_urlpatterns
 from core import views as core_views
+from portfolio.attestations.urls import link_urlpatterns as attest_urlpatterns
 from portfolio.exports import verify_views
 from portfolio.showcases.urls import share_urlpatterns
 
@@ -28,6 +29,8 @@ urlpatterns = [
     path("review/", include("portfolio.review.learner_urls")),
     path("review/tutor/", include("portfolio.review.tutor_urls")),
     path("exports/", include("portfolio.exports.urls")),
+    path("attestations/", include("portfolio.attestations.urls")),
+    path("attest/", include(attest_urlpatterns)),
     path("verify/<str:code>/", verify_views.verify, name="verify"),
     path("s/<str:token>/pdf/", verify_views.shared_pdf, name="share_pdf"),
     path("s/", include(share_urlpatterns)),

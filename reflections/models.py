@@ -1,5 +1,7 @@
 """Reflections: Markdown journal entries, optionally linked to the learner's artefacts."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -46,6 +48,9 @@ class Reflection(BaseModel):
     prompt = models.ForeignKey(
         ReflectionPrompt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When the title or text last changed, set by the services; None: unchanged since
+    # it was written. Attestations compare it.
+    content_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -63,3 +68,12 @@ class Reflection(BaseModel):
     @property
     def is_private(self) -> bool:
         return self.visibility == Visibility.PRIVATE
+
+    @property
+    def content_fingerprint_parts(self) -> dict[str, str]:
+        """What an attestation of this reflection vouches for (see attestations)."""
+        return {"kind": "reflection", "title": self.title, "text": self.body_markdown}
+
+    @property
+    def content_changed_on(self) -> Any:
+        return self.content_changed_at or self.created_at

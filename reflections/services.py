@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from artefacts.models import Artefact
 from core.html import render_markdown
@@ -45,7 +46,10 @@ def reflection_create(*, owner: Any, data: ReflectionInput) -> Reflection:
 @transaction.atomic
 def reflection_update(*, reflection: Reflection, data: ReflectionInput) -> Reflection:
     _check_artefacts(reflection.owner, data.artefacts)
+    before = reflection.content_fingerprint_parts
     _apply(reflection, data)
+    if reflection.content_fingerprint_parts != before:
+        reflection.content_changed_at = timezone.now()
     reflection.save()
     reflection.artefacts.set(data.artefacts)
     tags_set(item=reflection, owner=reflection.owner, names=data.tags)

@@ -1,5 +1,11 @@
 """The portfolio app's models, one module per concern."""
 
+from portfolio.models.attestations import (
+    Attestation,
+    AttestationImmutable,
+    AttestationRequest,
+    Statement,
+)
 from portfolio.models.exports import Export, ExportKind, ExportState
 from portfolio.models.review import (
     GOAL_TITLE_MAX,
@@ -18,6 +24,9 @@ from portfolio.models.showcases import Section, ShareLink, Showcase, ShowcaseIte
 
 __all__ = [
     "GOAL_TITLE_MAX",
+    "Attestation",
+    "AttestationImmutable",
+    "AttestationRequest",
     "Export",
     "ExportKind",
     "ExportState",
@@ -34,5 +43,6 @@ __all__ = [
     "ShareLink",
     "Showcase",
     "ShowcaseItem",
+    "Statement",
     "first_sentence",
 ]

@@ -242,6 +242,8 @@ class NotificationKind(models.TextChoices):
     FEEDBACK_REQUEST = "feedback_request", _("Requests for feedback")
     MEETING = "meeting", _("Review meeting records")
     EXPORT = "export", _("Finished exports")
+    ATTESTED = "attested", _("Attestations of my evidence")
+    ATTESTATION_DECLINED = "attestation_declined", _("Declined requests for attestation")
 
 
 class Notification(BaseModel):

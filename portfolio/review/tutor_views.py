@@ -22,6 +22,8 @@ from accounts.models import Cohort, Role, User
 from accounts.permissions import AuthenticatedRequest, role_required
 from artefacts.models import Artefact
 from badges.models import Badge
+from portfolio.attestations import selectors as attestation_selectors
+from portfolio.attestations.forms import SignOffForm
 from portfolio.models import FeedbackComment, FeedbackThread, ReviewMark
 from portfolio.review import charts, selectors, services
 from reflections.models import Reflection
@@ -184,7 +186,12 @@ def _learner_page(
     threads = selectors.threads_for_learner(request.user, learner)
     plan = selectors.learning_plan(learner, viewer=request.user)
     mark = ReviewMark.objects.filter(tutor=request.user, learner=learner).first()
+    sign_off_choices = attestation_selectors.sign_off_choices(learner=learner, viewer=request.user)
     context = {
+        "attestations": attestation_selectors.learner_attestations(
+            learner=learner, viewer=request.user
+        ),
+        "sign_off_form": SignOffForm(choices=sign_off_choices, auto_id="id_signoff_%s"),
         "learner": learner,
         "threads": threads,
         "requests": selectors.open_requests(request.user, learner),

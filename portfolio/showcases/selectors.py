@@ -21,7 +21,7 @@ from django.db.models import (
 from artefacts.models import Artefact
 from badges.models import Badge
 from core.models import Visibility
-from portfolio.models import Section, ShareLink, Showcase, ShowcaseItem
+from portfolio.models import Attestation, Section, ShareLink, Showcase, ShowcaseItem
 from portfolio.showcases.services import token_hash
 from reflections.models import Reflection
 
@@ -94,11 +94,22 @@ def showcase_for_display(*, showcase: Showcase) -> Showcase:
             queryset=Section.objects.filter(shown)
             .order_by("position", "pk")
             .prefetch_related(
-                Prefetch("items", queryset=_items(_not_private(ShowcaseItem.objects.all())))
+                Prefetch(
+                    "items",
+                    queryset=_items(_not_private(ShowcaseItem.objects.all())).prefetch_related(
+                        # What others vouched for, shown with each item (two queries).
+                        Prefetch("artefact__attestations", queryset=_attestations()),
+                        Prefetch("reflection__attestations", queryset=_attestations()),
+                    ),
+                )
             ),
         ),
     )
     return showcase
+
+
+def _attestations() -> QuerySet[Attestation]:
+    return Attestation.objects.shown()
 
 
 @dataclass(frozen=True)

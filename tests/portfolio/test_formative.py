@@ -444,8 +444,8 @@ def test_the_learners_page_runs_a_fixed_number_of_queries(
     _fill(people.learner, items)
     # session, user, counts per period, page of keys, artefacts + tags,
     # reflections + tags, badges, tag names, showcases to promote into, feedback threads,
-    # open requests for feedback
-    with django_assert_max_num_queries(13):
+    # open requests for feedback, attestations of the page's artefacts and reflections
+    with django_assert_max_num_queries(15):
         response = learner_client.get(OWN + "?group_by=week")
     assert len(titles(response)) == min(items, PAGE_SIZE)
 
@@ -456,8 +456,8 @@ def test_the_tutors_page_runs_a_fixed_number_of_queries(
 ) -> None:
     _fill(people.learner, items)
     # the same (no showcases), the learner looked up in the tutor's cohorts, threads,
-    # open requests for feedback, the tutor's review mark
-    with django_assert_max_num_queries(14):
+    # open requests for feedback, the tutor's review mark, and the attestations
+    with django_assert_max_num_queries(16):
         response = tutor_client.get(for_learner(people.learner) + "?group_by=week")
     assert titles(response) and all(not i.obj.is_private for i in _items(response))
 

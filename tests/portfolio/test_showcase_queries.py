@@ -36,11 +36,12 @@ def test_the_shared_page_runs_the_same_queries_whatever_its_size(
     )
 
     # link (with showcase and owner); savepoint, count the open, release; showcase with
-    # owner; sections; items with their artefacts, reflections and badges
-    with django_assert_max_num_queries(7):
+    # owner; sections; items with their artefacts, reflections and badges; the
+    # attestations of the artefacts, and of the reflections
+    with django_assert_max_num_queries(9):
         first = client.get(url)
     # a later open updates twice: "first open?" finds nothing, then the plain count
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         later = client.get(url)
 
     assert first.status_code == later.status_code == 200
@@ -69,8 +70,9 @@ def test_the_owners_preview_runs_the_same_queries_whatever_its_size(
     showcase = filled_showcase(people.learner, items)
     client.force_login(people.learner)
 
-    # session, user; the owner's showcase; showcase with owner, sections, items
-    with django_assert_max_num_queries(6):
+    # session, user; the owner's showcase; showcase with owner, sections, items; the
+    # attestations of artefacts and of reflections
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("showcases:preview", args=[showcase.public_id]))
 
     assert response.status_code == 200

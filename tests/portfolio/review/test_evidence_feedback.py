@@ -123,8 +123,9 @@ class TestTheUnreadCount:
         client = client_for(people.learner)
         client.get(item.get_absolute_url())  # the unread count is cached after this
         # session, user, artefact, tags, usages (reflections, goals, showcase items),
-        # item readable check, threads, comments, open request; no unread count (cached)
-        with django_assert_num_queries(11):
+        # item readable check, threads, comments, open request; attestations and the
+        # learner's requests for them; no unread count (cached)
+        with django_assert_num_queries(13):
             client.get(item.get_absolute_url())
 
 
