@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from artefacts.models import Artefact
+from artefacts.signals import previews_settled
 from core.enqueue import task_enqueue, task_enqueue_on_commit
 from core.html import render_markdown
 from core.models import Visibility
@@ -196,6 +197,7 @@ def artefact_prepare_preview(*, artefact_id: int) -> None:
             thumb, thumb_ext = make_thumbnail(source)
         except Exception:
             Artefact.objects.filter(pk=artefact.pk).update(preview=Artefact.Preview.FAILED)
+            previews_settled.send(sender=Artefact, artefact_ids=[artefact.pk])
             return
     storage = artefact.display_file.storage
     folder = _preview_folder(artefact)
@@ -209,6 +211,7 @@ def artefact_prepare_preview(*, artefact_id: int) -> None:
             ).update(display_file=saved[0], thumbnail=saved[1], preview=Artefact.Preview.READY)
             if not updated:
                 raise _Superseded
+            previews_settled.send(sender=Artefact, artefact_ids=[artefact.pk])
     except _Superseded:
         pass  # deleted or prepared by another run meanwhile; our copies are gone again
 
@@ -221,9 +224,14 @@ def artefact_preview_sweep(*, now: datetime | None = None) -> int:
 
     now = now or timezone.now()
     pending = Artefact.objects.filter(kind=Artefact.Kind.FILE, preview=Artefact.Preview.PENDING)
-    pending.filter(created_at__lt=now - PREVIEW_GIVE_UP_AFTER).update(
-        preview=Artefact.Preview.FAILED
+    given_up = list(
+        pending.filter(created_at__lt=now - PREVIEW_GIVE_UP_AFTER).values_list("pk", flat=True)
     )
+    if given_up:
+        Artefact.objects.filter(pk__in=given_up, preview=Artefact.Preview.PENDING).update(
+            preview=Artefact.Preview.FAILED
+        )
+        previews_settled.send(sender=Artefact, artefact_ids=given_up)
     ids = list(
         pending.filter(created_at__lt=now - PREVIEW_RETRY_AFTER)
         .order_by("created_at")

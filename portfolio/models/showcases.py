@@ -33,6 +33,9 @@ class Showcase(BaseModel):
     summary_html = models.TextField(blank=True, editable=False)
     theme = models.CharField(_("look"), max_length=16, choices=Theme.choices, default=Theme.CLASSIC)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by showcases.versions.showcase_content_changed whenever anything a shared
+    # page shows changes: the key of the rendered-page cache.
+    content_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-updated_at"]

@@ -2,6 +2,7 @@
 Each runs a fixed number of queries whatever the number of items."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
+from django.urls import reverse
 
 from artefacts.models import Artefact
 from badges.models import Badge
@@ -99,6 +101,44 @@ def showcase_for_display(*, showcase: Showcase) -> Showcase:
         ),
     )
     return showcase
+
+
+_MARK = "00000000-0000-0000-0000-000000000000"
+
+
+def _url_maker(name: str, *args: str) -> Callable[[Any], str]:
+    """A function from a public_id to the URL `name` gives for it: reversed once, then
+    formatted per item (reversing costs ~20 us each; a 500-item page has 1,000 links)."""
+    head, _mark, tail = reverse(name, args=[*args, _MARK]).partition(_MARK)
+    return lambda public_id: f"{head}{public_id}{tail}"
+
+
+def item_urls(*, showcase: Showcase, token: str | None) -> None:
+    """Give the loaded sections and items (showcase_for_display) what the templates
+    link to, built without reversing per item: `dom_id` on sections and items, and
+    `file_url` (artefacts) or `badge_url` and `image_url` (badges) on items; the share
+    link's URLs with its token, or the owner's own when token is None (preview)."""
+    if token is None:
+        file_url = _url_maker("artefacts:file")
+        badge_url, image_url = _url_maker("badges:detail"), _url_maker("badges:image")
+    else:
+        file_url = _url_maker("share:file", token)
+        badge_url, image_url = (
+            _url_maker("share:badge", token),
+            _url_maker("share:badge_image", token),
+        )
+    # Attributes for the templates only, not model fields: set through vars().
+    for section in showcase.sections.all():
+        vars(section)["dom_id"] = str(section.pk)
+        for item in section.items.all():
+            public_id = item.target.public_id
+            urls = {"dom_id": str(item.pk)}
+            if item.artefact_id:
+                urls["file_url"] = file_url(public_id)
+            elif item.badge_id:
+                urls["badge_url"] = badge_url(public_id)
+                urls["image_url"] = image_url(public_id)
+            vars(item).update(urls)
 
 
 @dataclass(frozen=True)

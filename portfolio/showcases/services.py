@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.html import render_markdown
 from portfolio.models import Section, ShareLink, Showcase, ShowcaseItem
+from portfolio.showcases.versions import showcase_content_changed
 
 # Wrong passphrases allowed per link and client, and per link from all clients together.
 PASSPHRASE_ATTEMPTS = 5
@@ -39,6 +40,7 @@ def showcase_update(
 ) -> Showcase:
     _apply(showcase, title=title, audience=audience, summary=summary, theme=theme)
     showcase.save()
+    _touch(showcase.pk)
     return showcase
 
 
@@ -99,13 +101,15 @@ def showcase_delete(*, showcase: Showcase) -> None:
 @transaction.atomic
 def section_add(*, showcase: Showcase, heading: str, intro: str = "") -> Section:
     last = showcase.sections.aggregate(last=Max("position"))["last"]
-    return Section.objects.create(
+    section = Section.objects.create(
         showcase=showcase,
         heading=heading,
         intro_markdown=intro,
         intro_html=render_markdown(intro),
         position=(last or 0) + 1,
     )
+    _touch(showcase.pk)
+    return section
 
 
 @transaction.atomic
@@ -231,7 +235,7 @@ def _renumber(rows: list[Any]) -> None:
 
 
 def _touch(showcase_id: int) -> None:
-    Showcase.objects.filter(pk=showcase_id).update(updated_at=timezone.now())
+    showcase_content_changed(showcase_ids=[showcase_id])
 
 
 # --- Share links ------------------------------------------------------------------------
