@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
@@ -193,6 +194,7 @@ def artefact_prepare_preview(*, artefact_id: int) -> None:
     with artefact.file.open("rb") as source:
         try:
             display, display_ext = reencode_for_serving(source)
+            width, height = _pixel_size(display)
             source.seek(0)
             thumb, thumb_ext = make_thumbnail(source)
         except Exception:
@@ -208,12 +210,29 @@ def artefact_prepare_preview(*, artefact_id: int) -> None:
             saved.append(storage.save(f"{folder}/{uuid.uuid4().hex}.{thumb_ext}", thumb))
             updated = Artefact.objects.filter(
                 pk=artefact.pk, preview=Artefact.Preview.PENDING
-            ).update(display_file=saved[0], thumbnail=saved[1], preview=Artefact.Preview.READY)
+            ).update(
+                display_file=saved[0],
+                thumbnail=saved[1],
+                preview=Artefact.Preview.READY,
+                display_width=width,
+                display_height=height,
+            )
             if not updated:
                 raise _Superseded
             previews_settled.send(sender=Artefact, artefact_ids=[artefact.pk])
     except _Superseded:
         pass  # deleted or prepared by another run meanwhile; our copies are gone again
+
+
+def _pixel_size(image: "ContentFile[bytes]") -> tuple[int, int]:
+    """Width and height of an image we just encoded (reads its header only)."""
+    from PIL import Image
+
+    image.seek(0)
+    with Image.open(image) as opened:
+        size = opened.size
+    image.seek(0)
+    return size
 
 
 def artefact_preview_sweep(*, now: datetime | None = None) -> int:

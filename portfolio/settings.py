@@ -143,6 +143,9 @@ else:
 # Count share-link openings in the cache and fold them into the database every minute
 # (portfolio/showcases/opens.py). Only with a cache every process shares.
 SHARE_OPENS_IN_CACHE = env_bool("SHARE_OPENS_IN_CACHE", bool(REDIS_URL))
+# Keep rendered share pages in the cache (portfolio/showcases/pagecache.py). Off only to
+# measure or debug rendering itself.
+SHARE_PAGE_CACHE = env_bool("SHARE_PAGE_CACHE", True)
 
 # --- Background work ------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

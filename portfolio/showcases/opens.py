@@ -67,6 +67,26 @@ def pending_opens(*, link_ids: list[int]) -> dict[int, int]:
     return {pk: int(found.get(_count_key(pk)) or 0) for pk in link_ids}
 
 
+def links_with_pending_opens(links: list[ShareLink]) -> list[ShareLink]:
+    """These links with the openings not yet folded added to open_count and
+    last_opened_at (in memory), so the owner sees every opening at once."""
+    if not settings.SHARE_OPENS_IN_CACHE or not links:
+        return links
+    pending = pending_opens(link_ids=[link.pk for link in links])
+    try:
+        stamps = cache.get_many([_last_key(link.pk) for link in links])
+    except CACHE_DOWN:
+        stamps = {}
+    for link in links:
+        link.open_count += pending.get(link.pk, 0)
+        stamp = stamps.get(_last_key(link.pk))
+        if pending.get(link.pk) and stamp is not None:
+            when = datetime.fromtimestamp(stamp, tz=UTC)
+            if link.last_opened_at is None or when > link.last_opened_at:
+                link.last_opened_at = when
+    return links
+
+
 def link_opens_fold() -> int:
     """Move the counts kept in the cache into the database. Returns how many openings
     were moved. Each count is claimed (decremented by what was read, so openings counted

@@ -22,6 +22,7 @@ no writer bumps for (an issuer registry renaming itself) can stay on a page.
 import secrets
 from collections.abc import Callable
 
+from django.conf import settings
 from django.utils import timezone, translation
 
 from core.degrade import optional_cache
@@ -50,6 +51,8 @@ def shared_page(*, link: ShareLink, token: str, page: str, render: Callable[[str
 
     `render` draws the page with the given string wherever the link's token goes; the
     real token is put in its place on every request."""
+    if not settings.SHARE_PAGE_CACHE:
+        return render(token)
     key = page_key(link=link, page=page)
     entry = optional_cache.get(key)
     if entry is None:

@@ -84,6 +84,19 @@ def _not_private(queryset: QuerySet[ShowcaseItem]) -> QuerySet[ShowcaseItem]:
     )
 
 
+# What a shared page never shows of the targets: the learner's source text (the page
+# shows its HTML) and the badge's stored credential and last check in full (the badge
+# page loads those itself). Leaving them out keeps big text and JSON off the hot path.
+_NOT_SHOWN = (
+    "artefact__body_markdown",
+    "reflection__body_markdown",
+    "badge__original_payload",
+    "badge__document",
+    "badge__details",
+    "badge__checks",
+)
+
+
 def showcase_for_display(*, showcase: Showcase) -> Showcase:
     """What an employer sees (and what the owner previews): the given showcase with its
     sections and non-private items loaded (two queries). Sections with nothing to show
@@ -96,7 +109,10 @@ def showcase_for_display(*, showcase: Showcase) -> Showcase:
             queryset=Section.objects.filter(shown)
             .order_by("position", "pk")
             .prefetch_related(
-                Prefetch("items", queryset=_items(_not_private(ShowcaseItem.objects.all())))
+                Prefetch(
+                    "items",
+                    queryset=_items(_not_private(ShowcaseItem.objects.all())).defer(*_NOT_SHOWN),
+                )
             ),
         ),
     )

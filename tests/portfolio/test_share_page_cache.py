@@ -280,3 +280,17 @@ def test_folding_keeps_each_links_count_apart(
     link_opens_fold_task()
     counts = dict(ShareLink.objects.values_list("label", "open_count"))
     assert counts == {"Acme recruiter": 3, "University admissions": 1}
+
+
+def test_the_owner_sees_openings_not_yet_folded(
+    client: Client, world: Shared, count_in_cache: None, people: People
+) -> None:
+    for _ in range(3):
+        text(client, world.token)
+    owner = Client()
+    owner.force_login(people.learner)
+    links_page = reverse("showcases:links", args=[world.showcase.public_id])
+
+    assert "3 times" in owner.get(links_page).content.decode()
+    link_opens_fold_task()
+    assert "3 times" in owner.get(links_page).content.decode()
