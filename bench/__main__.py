@@ -1,6 +1,7 @@
 """`make bench`: set up a throwaway database, run every benchmark, print the tables.
 `python -m bench capacity` runs only the capacity and overload benchmark."""
 
+import os
 import sys
 import time
 
@@ -10,6 +11,14 @@ from bench import environment
 def main() -> int:
     started = time.perf_counter()
     database_url = environment.configure()
+    if sys.argv[1:] == ["pagecache"]:  # bench/pagecache.py's child, or on its own
+        from bench import pagecache
+
+        if os.environ.get("REDIS_URL") and database_url.startswith("postgres"):
+            print(pagecache.run_here())
+        else:
+            print(pagecache.run())
+        return 0
     if sys.argv[1:] == ["capacity"]:
         from bench import capacity
 
@@ -61,6 +70,10 @@ def main() -> int:
     print(review.format_result(review.run()))
     print()
     print(capacity.run())
+    print()
+    from bench import pagecache
+
+    print(pagecache.run())
     print(f"Done in {time.perf_counter() - started:.1f} s.")
     return 0
 

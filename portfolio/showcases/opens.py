@@ -49,10 +49,9 @@ def link_open_delivered(*, link: ShareLink) -> None:
 
 def _count_in_cache(link_id: int) -> None:
     key = _count_key(link_id)
-    cache.add(key, 0, timeout=None)
     try:
-        cache.incr(key)
-    except ValueError:  # evicted between add() and incr()
+        cache.incr(key)  # the usual case: one round trip
+    except ValueError:  # the first since the last fold emptied it, or evicted
         cache.add(key, 0, timeout=None)
         cache.incr(key)
     cache.set(_last_key(link_id), datetime.now(tz=UTC).timestamp(), timeout=None)

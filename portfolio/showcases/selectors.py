@@ -165,13 +165,14 @@ class LinkState:
 
 def link_for_token(*, token: str) -> LinkState:
     """The link this token opens, and whether it still works (not revoked, not expired,
-    its showcase not archived). An unknown token gives (None, False)."""
-    link = (
-        ShareLink.objects.select_related("showcase", "showcase__owner")
-        .filter(token_hash=token_hash(token))
-        .first()
-    )
-    if link is None:
+    its showcase not archived). An unknown token gives (None, False).
+
+    Every shared request runs this, cached page or not, so it is kept narrow: one
+    unordered lookup by the unique hash, with the showcase (its content_version keys the
+    page cache) but not its owner, whom only a page being rendered needs."""
+    try:
+        link = ShareLink.objects.select_related("showcase").get(token_hash=token_hash(token))
+    except ShareLink.DoesNotExist:
         return LinkState(link=None, active=False)
     return LinkState(link=link, active=link.is_active and not link.showcase.is_archived)
 
