@@ -35,6 +35,12 @@ def showcase_content_changed(*, showcase_ids: Iterable[int]) -> None:
         )
 
 
+def all_showcases_content_changed() -> None:
+    """Every shared page is out of date (stored HTML rendered again after a change to
+    how Markdown is read). Leaves `updated_at` alone: the learners changed nothing."""
+    Showcase.objects.update(content_version=F("content_version") + 1)
+
+
 def showcases_showing(*, field: str, ids: Iterable[int]) -> list[int]:
     """The showcases with an item pointing at these artefacts, reflections or badges
     (`field` is "artefact", "reflection" or "badge")."""

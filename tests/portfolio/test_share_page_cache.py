@@ -4,10 +4,12 @@ own page and count, and the count equals the pages delivered."""
 
 from collections.abc import Callable
 from datetime import timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,7 @@ from badges.services import badge_reverify, badge_update
 from portfolio.models import ShareLink, ShowcaseItem
 from portfolio.showcases import pagecache, services
 from portfolio.showcases.tasks import link_opens_fold_task
+from reflections.models import Reflection
 from reflections.services import ReflectionInput, reflection_update
 from tests.conftest import People
 from tests.portfolio.showcase_data import Shared, shared_showcase
@@ -294,3 +297,13 @@ def test_the_owner_sees_openings_not_yet_folded(
     assert "3 times" in owner.get(links_page).content.decode()
     link_opens_fold_task()
     assert "3 times" in owner.get(links_page).content.decode()
+
+
+def test_html_rendered_again_by_the_command_reaches_cached_pages(
+    client: Client, world: Shared
+) -> None:
+    Reflection.objects.filter(pk=world.reflection.pk).update(body_html="<p>Old rendering</p>")
+    assert "Old rendering" in text(client, world.token)  # cached now
+    call_command("rerender_markdown", stdout=StringIO())
+    html = text(client, world.token)
+    assert "Old rendering" not in html and "<em>plan</em>" in html
