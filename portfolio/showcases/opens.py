@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Greatest
+from redis.exceptions import ResponseError as RedisResponseError
 
 from core.degrade import CACHE_DOWN
 from portfolio.models import ShareLink
@@ -43,7 +44,7 @@ def link_open_delivered(*, link: ShareLink) -> None:
         return
     try:
         _count_in_cache(link.pk)
-    except CACHE_DOWN:
+    except (*CACHE_DOWN, RedisResponseError):  # down, or full under "noeviction"
         link_record_open(link=link)
 
 

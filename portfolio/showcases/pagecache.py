@@ -19,14 +19,18 @@ never answered with 503. Entries also expire after a day, which bounds how long 
 no writer bumps for (an issuer registry renaming itself) can stay on a page.
 """
 
+import logging
 import secrets
 from collections.abc import Callable
 
 from django.conf import settings
 from django.utils import timezone, translation
+from redis.exceptions import ResponseError as RedisResponseError
 
 from core.degrade import optional_cache
 from portfolio.models import ShareLink
+
+logger = logging.getLogger(__name__)
 
 PAGE_TIMEOUT_SECONDS = 24 * 60 * 60
 
@@ -58,6 +62,9 @@ def shared_page(*, link: ShareLink, token: str, page: str, render: Callable[[str
     if entry is None:
         stand_in = secrets.token_hex(16)
         entry = (stand_in, render(stand_in))
-        optional_cache.set(key, entry, PAGE_TIMEOUT_SECONDS)
+        try:
+            optional_cache.set(key, entry, PAGE_TIMEOUT_SECONDS)
+        except RedisResponseError as refused:  # full under "noeviction": serve it anyway
+            logger.warning("Could not keep shared page %s in the cache: %s", key, refused)
     stand_in, html = entry
     return html.replace(stand_in, token)

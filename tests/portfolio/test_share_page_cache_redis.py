@@ -23,11 +23,11 @@ PORT = 6386
 
 
 class Server:
-    def __init__(self) -> None:
+    def __init__(self, *extra: str) -> None:
         self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
             [
                 *("redis-server", "--port", str(PORT), "--bind", "127.0.0.1"),
-                *("--save", "", "--appendonly", "no"),
+                *("--save", "", "--appendonly", "no", *extra),
             ],
             stdout=subprocess.DEVNULL,
         )
@@ -47,8 +47,8 @@ class Server:
 
 
 @pytest.fixture
-def cache_server(settings: Any) -> Iterator[Server]:
-    server = Server()
+def cache_server(settings: Any, request: pytest.FixtureRequest) -> Iterator[Server]:
+    server = Server(*getattr(request, "param", ()))
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -98,3 +98,20 @@ def test_with_redis_down_the_page_is_rendered_and_counted_in_the_database(
         assert "Risk assessment" in _open(client, world)
 
     assert _count(world) == 4  # the first, then three written directly
+
+
+@pytest.mark.parametrize(
+    "cache_server", [("--maxmemory", "1mb", "--maxmemory-policy", "noeviction")], indirect=True
+)
+def test_with_redis_full_the_page_is_rendered_and_counted_in_the_database(
+    client: Client, world: Shared, cache_server: Server
+) -> None:
+    full = redis.Redis(port=PORT)
+    with pytest.raises(redis.exceptions.OutOfMemoryError):  # full, and evicting nothing
+        for number in range(1000):
+            full.set(f"filler-{number}", "x" * 1000)
+
+    for _ in range(3):
+        assert "Risk assessment" in _open(client, world)
+
+    assert _count(world) == 3
