@@ -55,7 +55,10 @@ worker: install var
 		--schedule var/celerybeat-schedule; do \
 		echo "worker exited ($$?); restarting in 2 s (Ctrl-C to stop)"; sleep 2; done
 
+# wrk is the load generator of the share page benchmarks (bench/load.py); Debian has it.
 bench: install var
+	@command -v wrk >/dev/null 2>&1 || (apt-get install -y -qq wrk >/dev/null 2>&1 \
+		|| echo "wrk not installed (needs root and Debian): the Python load generator runs instead")
 	$(BIN)/python -m bench
 
 # Regenerate requirements.lock after changing pyproject.toml's dependencies.

@@ -58,6 +58,9 @@ class Artefact(BaseModel):
     display_file = models.FileField(upload_to=stored_name, blank=True, max_length=200)
     thumbnail = models.FileField(upload_to=stored_name, blank=True, max_length=200)
     preview = models.CharField(max_length=8, choices=Preview.choices, default=Preview.NONE)
+    # The served copy's size in pixels, so pages reserve its space before it loads.
+    display_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    display_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     # kind == LINK
     url = models.URLField(_("address"), max_length=2000, blank=True)

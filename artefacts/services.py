@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from artefacts.models import Artefact
+from artefacts.signals import previews_settled
 from core.enqueue import task_enqueue, task_enqueue_on_commit
 from core.html import render_markdown
 from core.models import Visibility
@@ -197,10 +199,12 @@ def artefact_prepare_preview(*, artefact_id: int) -> None:
     with artefact.file.open("rb") as source:
         try:
             display, display_ext = reencode_for_serving(source)
+            width, height = _pixel_size(display)
             source.seek(0)
             thumb, thumb_ext = make_thumbnail(source)
         except Exception:
             Artefact.objects.filter(pk=artefact.pk).update(preview=Artefact.Preview.FAILED)
+            previews_settled.send(sender=Artefact, artefact_ids=[artefact.pk])
             return
     storage = artefact.display_file.storage
     folder = _preview_folder(artefact)
@@ -211,11 +215,29 @@ def artefact_prepare_preview(*, artefact_id: int) -> None:
             saved.append(storage.save(f"{folder}/{uuid.uuid4().hex}.{thumb_ext}", thumb))
             updated = Artefact.objects.filter(
                 pk=artefact.pk, preview=Artefact.Preview.PENDING
-            ).update(display_file=saved[0], thumbnail=saved[1], preview=Artefact.Preview.READY)
+            ).update(
+                display_file=saved[0],
+                thumbnail=saved[1],
+                preview=Artefact.Preview.READY,
+                display_width=width,
+                display_height=height,
+            )
             if not updated:
                 raise _Superseded
+            previews_settled.send(sender=Artefact, artefact_ids=[artefact.pk])
     except _Superseded:
         pass  # deleted or prepared by another run meanwhile; our copies are gone again
+
+
+def _pixel_size(image: "ContentFile[bytes]") -> tuple[int, int]:
+    """Width and height of an image we just encoded (reads its header only)."""
+    from PIL import Image
+
+    image.seek(0)
+    with Image.open(image) as opened:
+        size = opened.size
+    image.seek(0)
+    return size
 
 
 def artefact_preview_sweep(*, now: datetime | None = None) -> int:
@@ -226,9 +248,14 @@ def artefact_preview_sweep(*, now: datetime | None = None) -> int:
 
     now = now or timezone.now()
     pending = Artefact.objects.filter(kind=Artefact.Kind.FILE, preview=Artefact.Preview.PENDING)
-    pending.filter(created_at__lt=now - PREVIEW_GIVE_UP_AFTER).update(
-        preview=Artefact.Preview.FAILED
+    given_up = list(
+        pending.filter(created_at__lt=now - PREVIEW_GIVE_UP_AFTER).values_list("pk", flat=True)
     )
+    if given_up:
+        Artefact.objects.filter(pk__in=given_up, preview=Artefact.Preview.PENDING).update(
+            preview=Artefact.Preview.FAILED
+        )
+        previews_settled.send(sender=Artefact, artefact_ids=given_up)
     ids = list(
         pending.filter(created_at__lt=now - PREVIEW_RETRY_AFTER)
         .order_by("created_at")

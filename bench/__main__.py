@@ -2,6 +2,7 @@
 `python -m bench capacity` runs only the capacity and overload benchmark, and
 `python -m bench exports` only the showcase PDF export."""
 
+import os
 import sys
 import time
 
@@ -11,6 +12,14 @@ from bench import environment
 def main() -> int:
     started = time.perf_counter()
     database_url = environment.configure()
+    if sys.argv[1:] == ["pagecache"]:  # bench/pagecache.py's child, or on its own
+        from bench import pagecache
+
+        if os.environ.get("REDIS_URL") and database_url.startswith("postgres"):
+            print(pagecache.run_here())
+        else:
+            print(pagecache.run())
+        return 0
     if sys.argv[1:] == ["capacity"]:
         from bench import capacity
 
@@ -71,6 +80,10 @@ def main() -> int:
     print(exports.format_result(exports.run()))
     print()
     print(capacity.run())
+    print()
+    from bench import pagecache
+
+    print(pagecache.run())
     print(f"Done in {time.perf_counter() - started:.1f} s.")
     return 0
 

@@ -48,8 +48,8 @@ def _run(command: list[str], *, owner: str | None) -> None:
 
 
 @contextmanager
-def throwaway_cluster() -> Iterator[str]:
-    """A running cluster; yields its database URL."""
+def throwaway_cluster(*, port: int = PORT) -> Iterator[str]:
+    """A running cluster on `port`; yields its database URL."""
     bin_dir = _bin_dir()
     if bin_dir is None:
         raise BenchmarkError(skip_reason())
@@ -63,7 +63,7 @@ def throwaway_cluster() -> Iterator[str]:
             [str(bin_dir / "initdb"), "-D", str(data), "-U", USER, "--auth=trust", "-E", "UTF8"],
             owner=owner,
         )
-        options = f"-p {PORT} -c listen_addresses=127.0.0.1 -k {folder}"
+        options = f"-p {port} -c listen_addresses=127.0.0.1 -k {folder}"
         _run(
             [
                 *(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log")),
@@ -72,7 +72,7 @@ def throwaway_cluster() -> Iterator[str]:
             owner=owner,
         )
         try:
-            yield f"postgres://{USER}@127.0.0.1:{PORT}/postgres"
+            yield f"postgres://{USER}@127.0.0.1:{port}/postgres"
         finally:
             _run(
                 [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], owner=owner

@@ -27,6 +27,7 @@ from portfolio.exports.renderer import render_pdf
 from portfolio.exports.showcase import showcase_document
 from portfolio.exports.signing import SigningNotConfigured, sign_pdf
 from portfolio.models import Export, ExportKind, ExportState, Showcase
+from portfolio.showcases.versions import showcase_content_changed
 
 logger = logging.getLogger(__name__)
 RUNNING = (ExportState.QUEUED, ExportState.RENDERING)
@@ -165,6 +166,8 @@ def _store(export: Export, signed: Path) -> Export | None:
         current.stage, current.done, current.total = _("Ready"), 1, 1
         current.finished_at = timezone.now()
         current.save()
+        if current.showcase_id:  # its share pages may offer this PDF now
+            showcase_content_changed(showcase_ids=[current.showcase_id])
         messages.notify_finished(current)
     return current
 
@@ -198,6 +201,8 @@ def export_delete(*, export: Export) -> None:
     """Delete the record and its file (after commit). The verification page then no
     longer knows the document."""
     names = [n for n in {export.file.name, export.file_name} if n]
+    if export.showcase_id and export.state == ExportState.DONE:  # the PDF a link offers
+        showcase_content_changed(showcase_ids=[export.showcase_id])
     export.delete()
     transaction.on_commit(lambda: _delete_all(names))
 

@@ -42,6 +42,9 @@ class Showcase(BaseModel):
         related_name="+",
         verbose_name=_("institution shown"),
     )
+    # Bumped by showcases.versions.showcase_content_changed whenever anything a shared
+    # page shows changes: the key of the rendered-page cache.
+    content_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-updated_at"]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Institution, MembershipState
 from core.html import render_markdown
 from portfolio.models import Section, ShareLink, Showcase, ShowcaseItem
+from portfolio.showcases.versions import showcase_content_changed
 
 DEFAULT: Any = object()  # "not given", as opposed to None ("no institution")
 
@@ -61,6 +62,7 @@ def showcase_update(
     if institution is not DEFAULT:
         showcase.institution = institution
     showcase.save()
+    _touch(showcase.pk)
     return showcase
 
 
@@ -133,13 +135,15 @@ def showcase_delete(*, showcase: Showcase) -> None:
 @transaction.atomic
 def section_add(*, showcase: Showcase, heading: str, intro: str = "") -> Section:
     last = showcase.sections.aggregate(last=Max("position"))["last"]
-    return Section.objects.create(
+    section = Section.objects.create(
         showcase=showcase,
         heading=heading,
         intro_markdown=intro,
         intro_html=render_markdown(intro),
         position=(last or 0) + 1,
     )
+    _touch(showcase.pk)
+    return section
 
 
 @transaction.atomic
@@ -265,7 +269,7 @@ def _renumber(rows: list[Any]) -> None:
 
 
 def _touch(showcase_id: int) -> None:
-    Showcase.objects.filter(pk=showcase_id).update(updated_at=timezone.now())
+    showcase_content_changed(showcase_ids=[showcase_id])
 
 
 # --- Share links ------------------------------------------------------------------------

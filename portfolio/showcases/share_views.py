@@ -22,7 +22,7 @@ from core.clientip import client_key
 from core.degrade import CACHE_DOWN, cache_unavailable_response
 from core.serving import serve_file
 from portfolio.models import ShareLink
-from portfolio.showcases import selectors, services
+from portfolio.showcases import opens, pagecache, selectors, services
 from portfolio.showcases.forms import PassphraseForm
 
 logger = logging.getLogger(__name__)
@@ -109,12 +109,13 @@ def _too_many_message(locked: services.TooManyAttempts) -> str:
 
 
 def showcase_page(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    shown = selectors.showcase_for_display(showcase=link.showcase)
-    page = render_to_string(
-        "portfolio/shared_showcase.html",
-        {"showcase": shown, "link": link, "preview": False},
-        request=request,
-    )
+    def draw(token: str) -> str:
+        shown = selectors.showcase_for_display(showcase=link.showcase)
+        selectors.item_urls(showcase=shown, token=token)
+        context = {"showcase": shown, "link": link, "link_token": token, "preview": False}
+        return render_to_string("portfolio/shared_showcase.html", context, request=request)
+
+    page = pagecache.shared_page(link=link, token=_token(request), page="showcase", render=draw)
     if request.method == "GET":  # not HEAD: a link checker, not a reader
         return OpenCountingResponse(page, link=link)
     return HttpResponse(page)
@@ -145,7 +146,7 @@ class OpenCountingResponse(HttpResponse):
     def close(self) -> None:
         try:
             if self._sent or not self._sending:
-                services.link_record_open(link=self._link)
+                opens.link_open_delivered(link=self._link)
         except DatabaseError:  # the reader has the page; losing one count is the lesser harm
             logger.exception("Could not count an opening of share link %s.", self._link.pk)
         finally:
@@ -157,8 +158,20 @@ showcase = shared(showcase_page)
 
 @shared
 def badge(request: HttpRequest, link: ShareLink, public_id: str) -> HttpResponse:
-    found = _badge(link, public_id)
-    return render(request, "portfolio/shared_badge.html", {"badge": found, "link": link})
+    def draw(token: str) -> str:
+        context = {"badge": _badge(link, public_id), "link": link, "link_token": token}
+        return render_to_string("portfolio/shared_badge.html", context, request=request)
+
+    page = f"badge:{public_id}"  # a UUID: the URL converter checked it
+    return HttpResponse(
+        pagecache.shared_page(link=link, token=_token(request), page=page, render=draw)
+    )
+
+
+def _token(request: HttpRequest) -> str:
+    match = request.resolver_match
+    assert match is not None  # a shared view is only reached through its URL
+    return str(match.kwargs["token"])
 
 
 @shared

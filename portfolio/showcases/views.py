@@ -16,7 +16,7 @@ from accounts.models import Role
 from accounts.permissions import AuthenticatedRequest, role_required
 from core.links import absolute_url
 from portfolio.models import Section, ShareLink, Showcase
-from portfolio.showcases import selectors, services
+from portfolio.showcases import opens, selectors, services
 from portfolio.showcases.forms import (
     SectionForm,
     ShareLinkForm,
@@ -143,6 +143,7 @@ def editor_page(
 def showcase_preview(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     showcase = showcase_or_404(request, public_id)
     shown = selectors.showcase_for_display(showcase=showcase)
+    selectors.item_urls(showcase=shown, token=None)
     context = {"showcase": shown, "preview": True, "link": None}
     return render(request, "portfolio/shared_showcase.html", context)
 
@@ -259,7 +260,7 @@ def links(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
         new_link = None
     context = {
         "showcase": showcase,
-        "links": selectors.links_for(showcase=showcase),
+        "links": opens.links_with_pending_opens(list(selectors.links_for(showcase=showcase))),
         "form": form,
         "new_link": new_link,
     }

@@ -14,9 +14,11 @@ from django.db import models, transaction
 from artefacts.models import Artefact
 from core.html import render_markdown
 from portfolio.models import FeedbackComment, ReviewMeeting, Section, Showcase
+from portfolio.showcases.versions import all_showcases_content_changed
 from reflections.models import Reflection
 
 BATCH = 500
+SHOWN_ON_SHARED_PAGES = (Reflection, Artefact, Showcase, Section)
 
 # (model, Markdown field, HTML field)
 STORED: list[tuple[type[models.Model], str, str]] = [
@@ -56,6 +58,10 @@ class Command(BaseCommand):
     help = "Render stored learner Markdown again (after a change to how Markdown is read)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        shown = 0
         for model, source, target in STORED:
             changed = rerender(model, source, target)
             self.stdout.write(f"{model._meta.label}: {changed} updated")
+            shown += changed if model in SHOWN_ON_SHARED_PAGES else 0
+        if shown:  # bulk_update sends no signals: the cached shared pages need telling
+            all_showcases_content_changed()

@@ -1,0 +1,117 @@
+"""The share page's cache and open counter on a real Redis (a throwaway server on its own
+port, stopped by the tests as in an outage): counts are atomic INCRs there, and with
+Redis down the page is rendered and counted in the database, never answered with 503."""
+
+import subprocess
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+from django.test import Client
+from django.urls import reverse
+
+from portfolio.models import ShareLink
+from portfolio.showcases.tasks import link_opens_fold_task
+from tests.conftest import People
+from tests.portfolio.showcase_data import Shared, shared_showcase
+from tests.services import stop
+
+pytestmark = pytest.mark.django_db
+PORT = 6386
+
+
+class Server:
+    def __init__(self, *extra: str) -> None:
+        self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
+            [
+                *("redis-server", "--port", str(PORT), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", *extra),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=PORT, socket_connect_timeout=0.2)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        pytest.fail(f"redis-server did not start on port {PORT}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process, grace=5)
+            self.process = None
+
+
+@pytest.fixture
+def cache_server(settings: Any, request: pytest.FixtureRequest) -> Iterator[Server]:
+    server = Server(*getattr(request, "param", ()))
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{PORT}/0",
+            "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+        }
+    }
+    settings.SHARE_OPENS_IN_CACHE = True
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def world(people: People) -> Shared:
+    return shared_showcase(people.learner)
+
+
+def _open(client: Client, world: Shared) -> str:
+    response = client.get(reverse("share:showcase", args=[world.token]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _count(world: Shared) -> int:
+    return ShareLink.objects.get(pk=world.link.pk).open_count
+
+
+def test_pages_are_counted_in_redis_and_folded_into_the_database(
+    client: Client, world: Shared, cache_server: Server
+) -> None:
+    for _ in range(6):
+        _open(client, world)
+    assert redis.Redis(port=PORT).keys("*share-page*")  # the page is kept there
+    assert _count(world) == 1  # the first opening; the other five wait in Redis
+
+    assert link_opens_fold_task() == 5
+    assert _count(world) == 6
+
+
+def test_with_redis_down_the_page_is_rendered_and_counted_in_the_database(
+    client: Client, world: Shared, cache_server: Server
+) -> None:
+    _open(client, world)
+    cache_server.stop()
+
+    for _ in range(3):
+        assert "Risk assessment" in _open(client, world)
+
+    assert _count(world) == 4  # the first, then three written directly
+
+
+@pytest.mark.parametrize(
+    "cache_server", [("--maxmemory", "1mb", "--maxmemory-policy", "noeviction")], indirect=True
+)
+def test_with_redis_full_the_page_is_rendered_and_counted_in_the_database(
+    client: Client, world: Shared, cache_server: Server
+) -> None:
+    full = redis.Redis(port=PORT)
+    with pytest.raises(redis.exceptions.OutOfMemoryError):  # full, and evicting nothing
+        for number in range(1000):
+            full.set(f"filler-{number}", "x" * 1000)
+
+    for _ in range(3):
+        assert "Risk assessment" in _open(client, world)
+
+    assert _count(world) == 3
