@@ -102,6 +102,7 @@ def _form_page(
         "protocol": Protocol(protocol),
         "sso": sso,
         "for_idp_admin": sso and _for_the_idp_admin(protocol=sso.protocol, slug=sso.provider_id),
+        "branding_url": reverse("institutions:branding", args=[request.institution.slug]),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/staff/sso_form.html", context, status=status)
