@@ -1,11 +1,15 @@
 """allauth's single sign-on hooks: which emails an identity provider may vouch for,
-which existing accounts a sign-in links to, and the name it brings.
+which existing accounts a sign-in links to, the name it brings, and the membership of
+the institution it gives.
 
 The rule: an identity provider's email is verified only when it says so (OpenID
 Connect's email_verified, or a SAML provider its institution marked authoritative) and
 the address is on one of that institution's email domains. Only a verified address
-links to an existing account, and only to one whose own address is verified; anything
-else that meets an existing account is refused with a message, never merged.
+links to an existing account, and only to one whose own address is verified, or to an
+invited account nobody has used yet (no password, never signed in: only the invitation
+email could open it); anything else that meets an existing account is refused with a
+message, never merged. Whoever signs in becomes a member of the institution
+(services.sso_sign_in_membership); a suspended member is refused.
 """
 
 from typing import Any
@@ -21,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.sso.models import Protocol, SingleSignOn
+from accounts.sso.services import SignInRefused, sso_sign_in_membership
 
 
 def sso_for_app(app: SocialApp | None) -> SingleSignOn | None:
@@ -28,7 +33,12 @@ def sso_for_app(app: SocialApp | None) -> SingleSignOn | None:
         return None
     cached = getattr(app, "_sso", None)
     if cached is None:
-        cached = SingleSignOn.objects.filter(app=app).prefetch_related("domains").first()
+        cached = (
+            SingleSignOn.objects.filter(app=app)
+            .select_related("institution")
+            .prefetch_related("domains")
+            .first()
+        )
         app._sso = cached
     return cached
 
@@ -93,7 +103,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return user
 
     def authenticate_by_email(self, sociallogin: SocialLogin) -> tuple[Any, str] | None:
-        """Link only a verified claim to an account whose own address is verified."""
+        """Link only a verified claim to an account whose own address is verified, or to
+        an unused invited account of the institution."""
+        sso = sso_for_app(sociallogin.provider.app)
         for address in sociallogin.email_addresses:
             if not address.verified:
                 continue
@@ -104,7 +116,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             )
             if local and local.user.is_active:
                 return local.user, address.email
+            invited = _unused_invited_account(sso=sso, email=address.email) if sso else None
+            if invited is not None:
+                return invited, address.email
         return None
+
+    def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
+        user = super().save_user(request, sociallogin, form=form)
+        if sso := sso_for_app(sociallogin.provider.app):
+            sso_sign_in_membership(sso=sso, user=user)  # a new person: never refused
+        return user
 
     def is_auto_signup_allowed(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         # Without a verified address, the person confirms it by email first.
@@ -118,9 +139,22 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return
         if sociallogin.is_existing:
             user = sociallogin.user
-            if user is not None and not user.name:
+            assert user is not None
+            try:
+                sso_sign_in_membership(sso=sso, user=user)
+            except SignInRefused as refused:
+                messages.error(request, str(refused))
+                raise ImmediateHttpResponse(redirect("account_login")) from None
+            if not user.name:
                 user.name = mapped_name(sso=sso, sociallogin=sociallogin)[:150]
                 user.save(update_fields=["name"])
+            # An invited account's address is confirmed by the provider's verified claim
+            # (authenticate_by_email linked it on no other grounds).
+            EmailAddress.objects.filter(
+                user=user,
+                email__iexact=sociallogin._did_authenticate_by_email or "",
+                verified=False,
+            ).update(verified=True)
             return
         for address in sociallogin.email_addresses:
             if User.objects.filter(email__iexact=address.email).exists():
@@ -144,5 +178,18 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 "sign-in was not linked to the existing account for it. Sign in with your "
                 "password instead, or ask your institution's admin."
             )
-        messages.error(request, text % {"email": email, "institution": sso.institution_name})
+        messages.error(request, text % {"email": email, "institution": sso.institution.name})
         raise ImmediateHttpResponse(redirect("account_login"))
+
+
+def _unused_invited_account(*, sso: SingleSignOn, email: str) -> User | None:
+    """An account the institution invited and nobody has used: no usable password,
+    never signed in. Only the invitation email could have opened it, so the person the
+    provider vouches for at that address may take it."""
+    user = User.objects.filter(
+        email__iexact=email,
+        is_active=True,
+        last_login__isnull=True,
+        memberships__institution_id=sso.institution_id,
+    ).first()
+    return user if user is not None and not user.has_usable_password() else None

@@ -408,7 +408,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # that someone who knows an address can pause sign-in for that one person, 5 minutes).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # Single sign-on per institution (accounts/sso/, accounts/social_adapter.py): its staff
-# configure OpenID Connect or SAML on /staff/sso/, stored as allauth SocialApp records.
+# configure OpenID Connect or SAML on /staff/<slug>/sso/, kept as allauth SocialApp rows.
 # An identity provider's email counts as verified only when it says so (OIDC
 # email_verified) or, for SAML, when the institution marks its email attribute
 # authoritative, and in both cases only for the institution's own email domains. Only

@@ -18,6 +18,7 @@ from accounts.institutions.branding import institution_from_email
 from accounts.institutions.models import Institution, Membership
 from accounts.institutions.services import cohort_add_people, membership_ensure
 from accounts.models import Cohort, User
+from accounts.sso.selectors import sso_for_member
 from core.email import email_enqueue
 from core.links import absolute_url
 
@@ -90,6 +91,7 @@ def invitation_send(*, user: User, institution: Institution, invited_by: Any = N
         "institution": institution,
         "invited_by": invited_by,
         "new": new,
+        "sso": sso_for_member(user=user),
         "url": invitation_url(user=user) if new else absolute_url(reverse("account_login")),
         "days": MAX_AGE_SECONDS // (24 * 3600),
         "site_url": settings.SITE_URL,

@@ -21,6 +21,7 @@ from accounts.institutions.models import (
     MembershipState,
 )
 from accounts.models import Cohort, Role, User
+from accounts.sso.models import SingleSignOnDomain
 from core.storage import files_delete_on_commit
 from core.uploads import UploadRejected, inspect_upload
 
@@ -167,7 +168,8 @@ def branding_update(
     *, institution: Institution, logo: UploadedFile | None = None, **fields: Any
 ) -> Institution:
     """Save the institution's name, colour and settings, and a new logo if given (checked
-    by content as an image; the old logo is deleted once the change commits)."""
+    by content as an image; the old logo is deleted once the change commits). A domain
+    dropped from `email_domains` is dropped from its single sign-on too."""
     for name, value in fields.items():
         setattr(institution, name, value)
     if logo is not None:
@@ -185,4 +187,7 @@ def branding_update(
         institution.logo_type = kind.mime
     institution.full_clean()
     institution.save()
+    SingleSignOnDomain.objects.filter(sso__institution=institution).exclude(
+        domain__in=institution.email_domains
+    ).delete()
     return institution

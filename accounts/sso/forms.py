@@ -9,51 +9,41 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.institutions.models import Institution
 from accounts.sso import discovery, services
 from accounts.sso.models import SingleSignOn, SingleSignOnDomain
 
-DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
 
 class SingleSignOnForm(forms.Form):
-    institution_name = forms.CharField(label=_("Institution name"), max_length=200)
-    institution_slug = forms.SlugField(
-        label=_("Short name"),
-        max_length=40,
-        help_text=_(
-            "Letters, digits and hyphens, e.g. riverside. It is part of the addresses "
-            "the identity provider's admin registers, so it cannot change later."
-        ),
-    )
-    email_domains = forms.CharField(
+    email_domains = forms.MultipleChoiceField(
         label=_("Email domains"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "One per line, e.g. riverside.ac.uk. People with these addresses are "
-            "offered this sign-in, and only these addresses can be vouched for."
+            "Your institution's email domains (listed on the Branding page). People with "
+            "these addresses are offered this sign-in, and only these addresses can be "
+            "vouched for."
         ),
+        error_messages={"required": _("Choose at least one email domain.")},
     )
     enabled = forms.BooleanField(label=_("Offer this sign-in"), required=False, initial=True)
 
-    def __init__(self, *args: Any, instance: SingleSignOn | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        institution: Institution,
+        instance: SingleSignOn | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.institution = institution
         self.instance = instance
         super().__init__(*args, **kwargs)
-        if instance is not None:
-            self.fields["institution_slug"].disabled = True
+        field = self.fields["email_domains"]
+        field.choices = [(d, d) for d in institution.email_domains]  # type: ignore[attr-defined]
+        if instance is None and not self.is_bound:
+            self.initial.setdefault("email_domains", list(institution.email_domains))
 
     def clean_email_domains(self) -> list[str]:
-        domains = [
-            d.strip().lower().lstrip("@")
-            for d in re.split(r"[\s,;]+", self.cleaned_data["email_domains"])
-            if d.strip()
-        ]
-        bad = [d for d in domains if not DOMAIN.match(d)]
-        if bad:
-            raise ValidationError(
-                _("These are not email domains: %(bad)s."), params={"bad": ", ".join(bad)}
-            )
-        if not domains:
-            raise ValidationError(_("Give at least one email domain."))
+        domains = sorted(set(self.cleaned_data["email_domains"]))
         taken = SingleSignOnDomain.objects.filter(domain__in=domains)
         if self.instance is not None:
             taken = taken.exclude(sso=self.instance)
@@ -63,20 +53,6 @@ class SingleSignOnForm(forms.Form):
                 params={"domains": ", ".join(taken_names)},
             )
         return domains
-
-    def clean_institution_slug(self) -> str:
-        slug = self.cleaned_data["institution_slug"].lower()
-        others = SingleSignOn.objects.filter(institution_slug=slug)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise ValidationError(_("Another sign-in already uses this short name."))
-        return slug
-
-    def institution(self) -> services.Institution:
-        return services.Institution(
-            slug=self.cleaned_data["institution_slug"], name=self.cleaned_data["institution_name"]
-        )
 
 
 class OidcForm(SingleSignOnForm):

@@ -4,6 +4,7 @@ from allauth.socialaccount.models import SocialApp
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.institutions.models import Institution
 from core.models import BaseModel
 
 
@@ -18,17 +19,17 @@ class SingleSignOnQuerySet(models.QuerySet["SingleSignOn"]):
 
 
 class SingleSignOn(BaseModel):
-    """One identity provider for one institution.
+    """The identity provider of one institution (at most one each).
 
-    `institution_slug` and `institution_name` stand in for the Institution record until
-    institutions land: the slug becomes a foreign key to Institution on that merge (and
-    the name is then read from it). The slug is also the allauth SocialApp's provider_id
-    (and, for SAML, its client_id), so it appears in the URLs the identity provider's
-    admin registers: /accounts/oidc/<slug>/login/callback/, /accounts/saml/<slug>/acs/.
+    The allauth SocialApp's provider_id (and, for SAML, its client_id) is the
+    institution's slug when the configuration is made, and never changes afterwards: it
+    is part of the addresses the identity provider's admin registered,
+    /accounts/oidc/<provider_id>/login/callback/ and /accounts/saml/<provider_id>/acs/.
     """
 
-    institution_slug = models.SlugField(_("institution short name"), max_length=40, unique=True)
-    institution_name = models.CharField(_("institution name"), max_length=200)
+    institution = models.OneToOneField(
+        Institution, on_delete=models.CASCADE, related_name="single_sign_on"
+    )
     protocol = models.CharField(_("protocol"), max_length=16, choices=Protocol.choices)
     app = models.OneToOneField(SocialApp, on_delete=models.CASCADE, related_name="single_sign_on")
     enabled = models.BooleanField(_("enabled"), default=True)
@@ -51,10 +52,14 @@ class SingleSignOn(BaseModel):
     class Meta:
         verbose_name = _("single sign-on")
         verbose_name_plural = _("single sign-on")
-        ordering = ["institution_name"]
+        ordering = ["institution__name"]
 
     def __str__(self) -> str:
-        return f"{self.institution_name} ({self.get_protocol_display()})"
+        return f"{self.institution.name} ({self.get_protocol_display()})"
+
+    @property
+    def provider_id(self) -> str:
+        return str(self.app.provider_id)
 
     @property
     def domain_names(self) -> list[str]:
@@ -66,8 +71,10 @@ class SingleSignOn(BaseModel):
 
 
 class SingleSignOnDomain(models.Model):
-    """An email domain whose people sign in through this identity provider. A domain
-    belongs to at most one configuration, so the sign-in page never has to choose."""
+    """One of the institution's email domains (`Institution.email_domains`, the one
+    list of them) whose people sign in through this identity provider. A domain belongs
+    to at most one configuration, so the sign-in page never has to choose; removing a
+    domain from the institution removes it here too (institutions.services)."""
 
     sso = models.ForeignKey(SingleSignOn, on_delete=models.CASCADE, related_name="domains")
     domain = models.CharField(_("email domain"), max_length=253, unique=True)

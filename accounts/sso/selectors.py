@@ -1,7 +1,9 @@
-"""Reads for the sign-in page and the staff list."""
+"""Reads for the sign-in page and the staff pages."""
 
 from django.db.models import QuerySet
 
+from accounts.institutions.models import Institution
+from accounts.models import User
 from accounts.sso.models import SingleSignOn
 
 
@@ -11,9 +13,26 @@ def sso_for_email(*, email: str) -> SingleSignOn | None:
     if not domain:
         return None
     return (
-        SingleSignOn.objects.enabled().filter(domains__domain=domain).select_related("app").first()
+        SingleSignOn.objects.enabled()
+        .filter(domains__domain=domain)
+        .select_related("app", "institution")
+        .first()
     )
 
 
-def sso_list() -> QuerySet[SingleSignOn]:
-    return SingleSignOn.objects.select_related("app").prefetch_related("domains")
+def sso_for_member(*, user: User) -> SingleSignOn | None:
+    """The enabled configuration for the person's address, if they are a member of its
+    institution (an invitation offers it): one query."""
+    domain = user.email.rpartition("@")[2].lower()
+    return (
+        SingleSignOn.objects.enabled()
+        .filter(domains__domain=domain, institution__memberships__user=user)
+        .select_related("app", "institution")
+        .first()
+    )
+
+
+def sso_of(*, institution: Institution) -> SingleSignOn | None:
+    """The institution's configuration, with its app and domains (two queries)."""
+    found: QuerySet[SingleSignOn] = SingleSignOn.objects.filter(institution=institution)
+    return found.select_related("app", "institution").prefetch_related("domains").first()

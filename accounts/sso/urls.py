@@ -6,10 +6,10 @@ from accounts.sso.oidc import callback
 app_name = "sso"
 
 urlpatterns = [
-    path("staff/sso/", views.sso_list, name="list"),
-    path("staff/sso/add/<str:protocol>/", views.sso_create, name="create"),
-    path("staff/sso/<uuid:public_id>/", views.sso_edit, name="edit"),
-    path("staff/sso/<uuid:public_id>/toggle/", views.sso_toggle, name="toggle"),
+    path("staff/<slug:slug>/sso/", views.sso_list, name="list"),
+    path("staff/<slug:slug>/sso/add/<str:protocol>/", views.sso_create, name="create"),
+    path("staff/<slug:slug>/sso/<uuid:public_id>/", views.sso_edit, name="edit"),
+    path("staff/<slug:slug>/sso/<uuid:public_id>/toggle/", views.sso_toggle, name="toggle"),
     path("sso/find/", views.sso_find, name="find"),
 ]
 

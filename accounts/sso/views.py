@@ -1,7 +1,7 @@
-"""Staff pages to configure an institution's single sign-on, and the public step of
-the sign-in page that finds the institution for an email address."""
+"""Staff pages to configure an institution's single sign-on (/staff/<slug>/sso/, its
+active admins only), and the public step of the sign-in page that finds the
+institution for an email address."""
 
-from allauth.socialaccount.adapter import get_adapter
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,13 +10,12 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from accounts.permissions import AuthenticatedRequest, role_required
+from accounts.institutions.permissions import StaffRequest, staff_required
 from accounts.sso import selectors, services
+from accounts.sso.buttons import allow_idp_form_action, sso_login_url
 from accounts.sso.forms import OidcForm, SamlForm, SingleSignOnForm
 from accounts.sso.models import Protocol, SingleSignOn
 from core.links import absolute_url
-from core.middleware import CONTENT_SECURITY_POLICY
 
 FORMS: dict[str, type[OidcForm] | type[SamlForm]] = {
     Protocol.OIDC: OidcForm,
@@ -27,9 +26,7 @@ FORMS: dict[str, type[OidcForm] | type[SamlForm]] = {
 def _initial(sso: SingleSignOn) -> dict[str, object]:
     app_settings = sso.app.settings or {}
     initial: dict[str, object] = {
-        "institution_name": sso.institution_name,
-        "institution_slug": sso.institution_slug,
-        "email_domains": "\n".join(sso.domain_names),
+        "email_domains": sso.domain_names,
         "enabled": sso.enabled,
     }
     if sso.protocol == Protocol.OIDC:
@@ -77,7 +74,7 @@ def _for_the_idp_admin(*, protocol: str, slug: str) -> dict[str, str]:
 def _save(form: SingleSignOnForm, sso: SingleSignOn | None) -> SingleSignOn:
     common = {
         "sso": sso,
-        "institution": form.institution(),
+        "institution": form.institution,
         "email_domains": form.cleaned_data["email_domains"],
         "enabled": form.cleaned_data["enabled"],
     }
@@ -87,61 +84,83 @@ def _save(form: SingleSignOnForm, sso: SingleSignOn | None) -> SingleSignOn:
     return services.sso_save(**common, saml=form.idp_settings())
 
 
-@role_required(Role.ADMIN)
-def sso_list(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "accounts/sso_list.html", {"configs": selectors.sso_list()})
+def _sso_or_404(request: StaffRequest, public_id: str) -> SingleSignOn:
+    """This institution's configuration; another institution's looks like none at all."""
+    return get_object_or_404(
+        SingleSignOn.objects.select_related("app", "institution"),
+        public_id=public_id,
+        institution=request.institution,
+    )
 
 
-@role_required(Role.ADMIN)
-def sso_create(request: AuthenticatedRequest, protocol: str) -> HttpResponse:
+def _form_page(
+    request: StaffRequest, form: SingleSignOnForm, protocol: str, sso: SingleSignOn | None
+) -> HttpResponse:
+    context = {
+        "institution": request.institution,
+        "form": form,
+        "protocol": Protocol(protocol),
+        "sso": sso,
+        "for_idp_admin": sso and _for_the_idp_admin(protocol=sso.protocol, slug=sso.provider_id),
+        "branding_url": reverse("institutions:branding", args=[request.institution.slug]),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/staff/sso_form.html", context, status=status)
+
+
+@staff_required
+def sso_list(request: StaffRequest) -> HttpResponse:
+    context = {
+        "institution": request.institution,
+        "sso": selectors.sso_of(institution=request.institution),
+        "protocols": Protocol.choices,
+    }
+    return render(request, "accounts/staff/sso_list.html", context)
+
+
+@staff_required
+def sso_create(request: StaffRequest, protocol: str) -> HttpResponse:
     if protocol not in FORMS:
         raise Http404
-    form = FORMS[protocol](request.POST or None)
+    institution = request.institution
+    existing = selectors.sso_of(institution=institution)
+    if existing is not None:
+        messages.info(
+            request, _("%(name)s has its single sign-on already.") % {"name": institution.name}
+        )
+        return redirect("sso:edit", slug=institution.slug, public_id=existing.public_id)
+    form = FORMS[protocol](request.POST or None, institution=institution)
     if request.method == "POST" and form.is_valid():
         sso = _save(form, None)
         messages.success(request, _("Saved. Give the identity provider's admin the details below."))
-        return redirect("sso:edit", public_id=sso.public_id)
-    return render(
-        request,
-        "accounts/sso_form.html",
-        {
-            "form": form,
-            "protocol": Protocol(protocol),
-            "sso": None,
-        },
+        return redirect("sso:edit", slug=institution.slug, public_id=sso.public_id)
+    return _form_page(request, form, protocol, None)
+
+
+@staff_required
+def sso_edit(request: StaffRequest, public_id: str) -> HttpResponse:
+    sso = _sso_or_404(request, public_id)
+    form = FORMS[sso.protocol](
+        request.POST or None, initial=_initial(sso), instance=sso, institution=request.institution
     )
-
-
-@role_required(Role.ADMIN)
-def sso_edit(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
-    sso = get_object_or_404(SingleSignOn.objects.select_related("app"), public_id=public_id)
-    form = FORMS[sso.protocol](request.POST or None, initial=_initial(sso), instance=sso)
     if request.method == "POST" and form.is_valid():
         _save(form, sso)
         messages.success(request, _("Saved."))
-        return redirect("sso:edit", public_id=sso.public_id)
-    return render(
-        request,
-        "accounts/sso_form.html",
-        {
-            "form": form,
-            "protocol": Protocol(sso.protocol),
-            "sso": sso,
-            "for_idp_admin": _for_the_idp_admin(protocol=sso.protocol, slug=sso.institution_slug),
-        },
-    )
+        return redirect("sso:edit", slug=request.institution.slug, public_id=sso.public_id)
+    return _form_page(request, form, sso.protocol, sso)
 
 
+@staff_required
 @require_POST
-@role_required(Role.ADMIN)
-def sso_toggle(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
-    sso = get_object_or_404(SingleSignOn, public_id=public_id)
+def sso_toggle(request: StaffRequest, public_id: str) -> HttpResponse:
+    sso = _sso_or_404(request, public_id)
     services.sso_set_enabled(sso=sso, enabled=not sso.enabled)
+    name = request.institution.name
     if sso.enabled:
-        messages.success(request, _("%(name)s sign-in is on.") % {"name": sso.institution_name})
+        messages.success(request, _("%(name)s sign-in is on.") % {"name": name})
     else:
-        messages.success(request, _("%(name)s sign-in is off.") % {"name": sso.institution_name})
-    return redirect("sso:list")
+        messages.success(request, _("%(name)s sign-in is off.") % {"name": name})
+    return redirect("sso:list", slug=request.institution.slug)
 
 
 def sso_find(request: HttpRequest) -> HttpResponse:
@@ -155,16 +174,11 @@ def sso_find(request: HttpRequest) -> HttpResponse:
         query = urlencode({"email": email, **({"next": next_url} if next_url else {})})
         return JsonResponse(
             {
-                "institution": sso.institution_name if sso else None,
+                "institution": sso.institution.name if sso else None,
                 "url": f"{reverse('sso:find')}?{query}" if sso else None,
             }
         )
-    login_url = None
-    if sso is not None:
-        provider = get_adapter().get_provider(
-            request, sso.app.provider_id or sso.protocol, client_id=sso.app.client_id
-        )
-        login_url = provider.get_login_url(request)
+    login_url = sso_login_url(request, sso=sso) if sso is not None else None
     response = render(
         request,
         "accounts/sso_find.html",
@@ -175,10 +189,4 @@ def sso_find(request: HttpRequest) -> HttpResponse:
             "next": next_url,
         },
     )
-    if sso is not None and sso.idp_origin:
-        # The button posts to allauth, which redirects to the identity provider; the
-        # browser checks that redirect against this page's form-action.
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
-            "form-action 'self'", f"form-action 'self' {sso.idp_origin}"
-        )
-    return response
+    return allow_idp_form_action(response, sso=sso)

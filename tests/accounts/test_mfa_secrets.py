@@ -11,9 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.mfa import PREFIX, MFASecretError, secret_decrypt, secret_encrypt
+from accounts.models import User
 from tests.accounts.test_mfa import totp
 from tests.conftest import People
-from tests.factories import PASSWORD, LearnerFactory
+from tests.factories import PASSWORD, LearnerFactory, UserFactory
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -123,10 +124,16 @@ def learner_totp(people: People) -> Authenticator:
     return TOTP.activate(people.learner, SECRET).instance
 
 
+@pytest.fixture
+def superuser(db: None) -> User:
+    """The Django admin is for superusers only (institution admins have /staff/)."""
+    return UserFactory.create(is_superuser=True, institution=False)
+
+
 def test_the_admin_never_shows_a_secret(
-    client: Client, people: People, learner_totp: Authenticator
+    client: Client, people: People, superuser: User, learner_totp: Authenticator
 ) -> None:
-    client.force_login(people.admin)
+    client.force_login(superuser)
     stored = learner_totp.data["secret"]
     pages = [
         reverse("admin:mfa_authenticator_changelist"),
@@ -142,9 +149,9 @@ def test_the_admin_never_shows_a_secret(
 
 
 def test_the_admin_cannot_add_or_edit_an_authenticator(
-    client: Client, people: People, learner_totp: Authenticator
+    client: Client, people: People, superuser: User, learner_totp: Authenticator
 ) -> None:
-    client.force_login(people.admin)
+    client.force_login(superuser)
     assert client.get(reverse("admin:mfa_authenticator_add")).status_code == 403
     change = reverse("admin:mfa_authenticator_change", args=[learner_totp.pk])
     response = client.post(change, {"type": "totp", "data": '{"secret": "AAAA"}'})
@@ -154,9 +161,9 @@ def test_the_admin_cannot_add_or_edit_an_authenticator(
 
 
 def test_the_admin_can_remove_a_lost_authenticator(
-    client: Client, people: People, learner_totp: Authenticator
+    client: Client, people: People, superuser: User, learner_totp: Authenticator
 ) -> None:
-    client.force_login(people.admin)
+    client.force_login(superuser)
     url = reverse("admin:mfa_authenticator_delete", args=[learner_totp.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not Authenticator.objects.filter(pk=learner_totp.pk).exists()

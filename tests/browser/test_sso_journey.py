@@ -1,12 +1,14 @@
-"""An institution admin sets up SAML single sign-on with its identity provider's
-metadata (after being told what is missing), and a learner of that institution then
-signs in with it from the sign-in page: the button appears as they type their email.
+"""An institution admin sets up SAML single sign-on on the institution's staff pages
+(told first to list the institution's email domains, then what is missing), and a
+learner of that institution then signs in with it from the sign-in page: the button
+appears as they type their email, and they arrive as a member of the institution.
 The identity provider is pysaml2's IdP on loopback (tests/sso/idp_saml.py)."""
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
+from accounts.institutions.models import Membership
 from accounts.models import User
 from accounts.sso.models import SingleSignOn
 from tests.browser.journey import Journey
@@ -35,9 +37,18 @@ class TestAnInstitution:
         admin.check("sso-empty")
 
         page.get_by_role("link", name="Add SAML 2.0").click()
-        page.get_by_label("Institution name").fill("Riverside College")
-        page.get_by_label("Short name").fill("riverside")
+        expect(page.locator("main")).to_contain_text("has no email domains yet")
+        admin.check("sso-add-without-domains")
+        page.get_by_role("link", name="Branding page").click()
+        page.get_by_label("Name (required)").fill("Riverside College")
         page.get_by_label("Email domains").fill("riverside.ac.uk")
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator(".messages")).to_contain_text("The branding is saved.")
+        admin.check("branding-with-domains")
+        staff_nav = page.get_by_role("navigation", name="Staff pages for Riverside College")
+        staff_nav.get_by_role("link", name="Single sign-on").click()
+        page.get_by_role("link", name="Add SAML 2.0").click()
+        expect(page.get_by_label("riverside.ac.uk")).to_be_checked()
         page.get_by_role("button", name="Save").click()
         expect(page.locator(".form-errors")).to_contain_text(
             "Give the metadata URL, the metadata XML, or the entity ID"
@@ -50,9 +61,9 @@ class TestAnInstitution:
         page.get_by_role("button", name="Save").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Riverside College: SAML 2.0")
         details = page.locator("section", has_text="For the identity provider's admin")
-        expect(details).to_contain_text("/accounts/saml/riverside/acs/")
+        expect(details).to_contain_text("/accounts/saml/default/acs/")
         admin.check("sso-saml-saved")
-        metadata_url = f"{journey.base_url}/accounts/saml/riverside/metadata/"
+        metadata_url = f"{journey.base_url}/accounts/saml/default/metadata/"
         saml_provider.sp_metadata = requests.get(metadata_url, timeout=10).text
 
         learner = journey.person("learner")
@@ -75,4 +86,7 @@ class TestAnInstitution:
         page.wait_for_url(f"{journey.base_url}/**")
         expect(page.locator("body")).to_contain_text("Ada Lovelace")
         learner.check("dashboard-after-sso")
-        assert User.objects.get(email="ada@riverside.ac.uk").name == "Ada Lovelace"
+        ada = User.objects.get(email="ada@riverside.ac.uk")
+        assert ada.name == "Ada Lovelace"
+        membership = Membership.objects.get(user=ada)
+        assert (membership.institution.name, membership.role) == ("Riverside College", "learner")

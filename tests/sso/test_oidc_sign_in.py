@@ -7,10 +7,11 @@ import pytest
 import requests
 from allauth.socialaccount.models import SocialAccount
 
+from accounts.institutions.models import Membership, MembershipRole, MembershipState
 from accounts.models import Role, User
 from accounts.sso import discovery, services
 from accounts.sso.models import SingleSignOn
-from tests.factories import LearnerFactory
+from tests.factories import InstitutionFactory, LearnerFactory, TutorFactory
 from tests.sso.browserlike import Browser
 from tests.sso.providers import OidcProvider
 
@@ -22,9 +23,12 @@ ADA = "ada@riverside.ac.uk"
 @pytest.fixture
 def riverside(oidc_provider: OidcProvider, site: str) -> SingleSignOn:
     oidc_provider.misbehave()  # behave
+    institution = InstitutionFactory.create(
+        slug="riverside", name="Riverside College", email_domains=["riverside.ac.uk"]
+    )
     return services.sso_save(
         sso=None,
-        institution=services.Institution(slug="riverside", name="Riverside College"),
+        institution=institution,
         email_domains=["riverside.ac.uk"],
         enabled=True,
         oidc=services.OidcClient(
@@ -53,18 +57,64 @@ def callback_url(response: requests.Response) -> str:
     return next(r.url for r in response.history if "/login/callback/" in r.url)
 
 
-def test_a_new_person_lands_on_the_dashboard_with_the_mapped_name(
+def membership(email: str = ADA) -> tuple[str, str, str, bool]:
+    found = Membership.objects.select_related("institution").get(user__email=email)
+    return (found.institution.slug, found.role, found.state, found.joined_at is not None)
+
+
+def test_a_new_person_lands_on_the_dashboard_with_the_mapped_name_and_membership(
     riverside: SingleSignOn, oidc_provider: OidcProvider, site: str, browser: Browser
 ) -> None:
     page = sign_in(browser, site, oidc_provider)
 
     assert page.status_code == 200
+    assert page.url == f"{site}/learner/"  # the dashboard, for a learner
     assert "Ada Lovelace" in page.text
     user = User.objects.get(email=ADA)
     assert (user.name, user.role) == ("Ada Lovelace", Role.LEARNER)
     assert user.emailaddress_set.get().verified
     assert SocialAccount.objects.get(user=user).provider == "riverside"
+    assert membership() == ("riverside", MembershipRole.LEARNER, MembershipState.ACTIVE, True)
     assert "/accounts/login/" not in browser.get(f"{site}/dashboard/").url
+
+
+def test_a_tutor_of_another_institution_becomes_a_learner_member_of_this_one(
+    riverside: SingleSignOn, oidc_provider: OidcProvider, site: str, browser: Browser
+) -> None:
+    existing = TutorFactory.create(email=ADA)  # a tutor at the default institution
+
+    sign_in(browser, site, oidc_provider)
+
+    roles = dict(Membership.objects.filter(user=existing).values_list("institution__slug", "role"))
+    assert roles == {"default": MembershipRole.TUTOR, "riverside": MembershipRole.LEARNER}
+    existing.refresh_from_db()
+    assert existing.role == Role.TUTOR  # their persona is still the tutor's
+
+
+def test_a_member_with_another_role_keeps_it(
+    riverside: SingleSignOn, oidc_provider: OidcProvider, site: str, browser: Browser
+) -> None:
+    TutorFactory.create(email=ADA, institution=riverside.institution)
+
+    page = sign_in(browser, site, oidc_provider)
+
+    assert page.url == f"{site}/review/tutor/"  # the dashboard, for a tutor
+    assert membership() == ("riverside", MembershipRole.TUTOR, MembershipState.ACTIVE, True)
+
+
+def test_a_suspended_member_is_refused_and_stays_suspended(
+    riverside: SingleSignOn, oidc_provider: OidcProvider, site: str, browser: Browser
+) -> None:
+    LearnerFactory.create(email=ADA, institution=riverside.institution)
+    Membership.objects.filter(user__email=ADA).update(state=MembershipState.SUSPENDED)
+
+    page = sign_in(browser, site, oidc_provider)
+
+    assert page.url.startswith(f"{site}/accounts/login/")
+    assert "Your membership of Riverside College is suspended" in page.text
+    assert membership()[2] == MembershipState.SUSPENDED
+    assert not SocialAccount.objects.exists()
+    assert "/accounts/login/" in browser.get(f"{site}/dashboard/").url
 
 
 def test_an_existing_account_with_the_verified_address_is_linked(

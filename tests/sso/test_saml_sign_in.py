@@ -7,9 +7,10 @@ import requests
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
 
+from accounts.institutions.models import Membership, MembershipRole, MembershipState
 from accounts.models import Role, User
 from accounts.sso.models import SingleSignOn
-from tests.factories import InstitutionAdminFactory, LearnerFactory
+from tests.factories import InstitutionAdminFactory, InstitutionFactory, LearnerFactory
 from tests.sso.browserlike import Browser
 from tests.sso.idp_saml import SamlIdentityProvider
 
@@ -19,15 +20,15 @@ ADA = "ada@riverside.ac.uk"
 
 
 def configure(site: str, provider: SamlIdentityProvider, *, authoritative: bool) -> SingleSignOn:
-    admin = InstitutionAdminFactory.create()
+    institution = InstitutionFactory.create(
+        slug="riverside", name="Riverside College", email_domains=["riverside.ac.uk"]
+    )
     client = Client()
-    client.force_login(admin)
+    client.force_login(InstitutionAdminFactory.create(institution=institution))
     response = client.post(
-        "/staff/sso/add/saml/",
+        "/staff/riverside/sso/add/saml/",
         {
-            "institution_name": "Riverside College",
-            "institution_slug": "riverside",
-            "email_domains": "riverside.ac.uk",
+            "email_domains": ["riverside.ac.uk"],
             "enabled": "on",
             "metadata_url": f"{provider.base}/metadata",
             "email_attribute": "urn:oid:0.9.2342.19200300.100.1.3",
@@ -38,7 +39,7 @@ def configure(site: str, provider: SamlIdentityProvider, *, authoritative: bool)
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
-    sso = SingleSignOn.objects.get(institution_slug="riverside")
+    sso = SingleSignOn.objects.get(institution=institution)
     provider.sp_metadata = requests.get(
         f"{site}/accounts/saml/riverside/metadata/", timeout=10
     ).text
@@ -64,17 +65,36 @@ def signed_out(browser: Browser, site: str) -> bool:
     return "/accounts/login/" in browser.get(f"{site}/dashboard/").url
 
 
-def test_a_new_person_lands_on_the_dashboard_with_the_mapped_name(
+def test_a_new_person_lands_on_the_dashboard_with_the_mapped_name_and_membership(
     riverside: SingleSignOn, site: str, browser: Browser
 ) -> None:
     page = sign_in(browser, site)
 
     assert page.status_code == 200, page.text[:2000]
+    assert page.url == f"{site}/learner/"  # the dashboard, for a learner
     assert "Ada Lovelace" in page.text
     user = User.objects.get(email=ADA)
     assert (user.name, user.role) == ("Ada Lovelace", Role.LEARNER)
     assert user.emailaddress_set.get().verified
+    member = Membership.objects.get(user=user)
+    assert (member.institution, member.role, member.state) == (
+        riverside.institution, MembershipRole.LEARNER, MembershipState.ACTIVE,
+    )  # fmt: skip
     assert not signed_out(browser, site)
+
+
+def test_a_suspended_member_is_refused_and_stays_suspended(
+    riverside: SingleSignOn, site: str, browser: Browser
+) -> None:
+    existing = LearnerFactory.create(email=ADA, institution=riverside.institution)
+    Membership.objects.filter(user=existing).update(state=MembershipState.SUSPENDED)
+
+    page = sign_in(browser, site)
+
+    assert "Your membership of Riverside College is suspended" in page.text
+    assert Membership.objects.get(user=existing).state == MembershipState.SUSPENDED
+    assert not SocialAccount.objects.exists()
+    assert signed_out(browser, site)
 
 
 def test_an_existing_account_is_linked_when_the_provider_is_authoritative(
