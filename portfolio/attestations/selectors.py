@@ -104,8 +104,15 @@ def sign_off_choices(*, learner: Any, viewer: Any) -> list[tuple[str, str]]:
     return choices
 
 
-def tutor_organisation(*, tutor: Any) -> str:
-    """The institution a tutor attests for: their institution's name where accounts
-    records one, else the deployment's INSTITUTION_NAME."""
-    institution = getattr(tutor, "institution", None)
-    return str(getattr(institution, "name", "") or settings.INSTITUTION_NAME)
+def tutor_organisation(*, tutor: Any, learner: Any) -> str:
+    """The institution a tutor attests for: the one whose cohort they teach this learner
+    in (the first by name if several), else the deployment's INSTITUTION_NAME."""
+    from accounts.models import Cohort
+
+    cohort = (
+        Cohort.objects.filter(tutors=tutor, learners=learner)
+        .select_related("institution")
+        .order_by("institution__name")
+        .first()
+    )
+    return cohort.institution.name if cohort is not None else str(settings.INSTITUTION_NAME)

@@ -24,7 +24,6 @@ from portfolio.models import (
     Attestation,
     AttestationRequest,
     NotificationKind,
-    Showcase,
 )
 from portfolio.showcases.services import token_hash
 from reflections.models import Reflection
@@ -293,7 +292,9 @@ def _tell_learner(learner: Any, kind: str, text: str, item: Item) -> None:
 
 
 def _showcases_changed(item: Item) -> None:
-    """Showcases holding the item show its attestations: mark them changed (their
-    `updated_at`), so anything keyed on that version is drawn again."""
-    key = "items__artefact" if isinstance(item, Artefact) else "items__reflection"
-    Showcase.objects.filter(**{f"sections__{key}": item}).update(updated_at=timezone.now())
+    """Showcases holding the item show its attestations: their shared pages are out of
+    date (the rendered-page cache keys on their content version)."""
+    from portfolio.showcases.versions import showcase_content_changed, showcases_showing
+
+    field = "artefact" if isinstance(item, Artefact) else "reflection"
+    showcase_content_changed(showcase_ids=showcases_showing(field=field, ids=[item.pk]))

@@ -100,7 +100,7 @@ def sign_off(request: AuthenticatedRequest) -> HttpResponse:
     services.attest_as_tutor(
         tutor=request.user,
         item=item,
-        organisation=selectors.tutor_organisation(tutor=request.user),
+        organisation=selectors.tutor_organisation(tutor=request.user, learner=item.owner),
         statement=form.cleaned_data["statement"],
         comment=form.cleaned_data["comment"],
     )

@@ -25,6 +25,7 @@ from portfolio.showcases.tasks import link_opens_fold_task
 from reflections.models import Reflection
 from reflections.services import ReflectionInput, reflection_update
 from tests.conftest import People
+from tests.factories import TutorFactory
 from tests.portfolio.showcase_data import Shared, shared_showcase
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,22 @@ def _learner_name(world: Shared) -> str:
     return "Ada Lovelace-Byron"
 
 
+def _attested(world: Shared) -> str:
+    from portfolio.attestations.services import attest_as_tutor
+
+    tutor = TutorFactory.create(name="Sam Okafor")
+    attest_as_tutor(
+        tutor=tutor,
+        item=world.pdf,
+        organisation="Northtown College",
+        statement="I supervised this work.",
+        comment="",
+    )
+    return "Sam Okafor"
+
+
 CHANGES_SHOWN: dict[str, Callable[[Shared], str]] = {
+    "attested": _attested,
     "artefact edited": _rename_artefact,
     "reflection edited": _edit_reflection,
     "caption changed": _caption,

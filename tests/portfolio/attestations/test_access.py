@@ -107,7 +107,9 @@ def test_a_tutor_cannot_sign_off_a_private_item(client: Client, people: People) 
 def test_the_learners_tutor_signs_off_in_place(
     client: Client, people: People, item: Any, settings: Any
 ) -> None:
-    settings.INSTITUTION_NAME = "Northtown College"
+    settings.INSTITUTION_NAME = "Not this one"  # the cohort's own institution comes first
+    people.cohort.institution.name = "Northtown College"
+    people.cohort.institution.save()
     people.tutor.name = "Sam Okafor"
     people.tutor.save()
     client.force_login(people.tutor)
