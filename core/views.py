@@ -10,8 +10,9 @@ from core.health import run_checks
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when every required service answers, 503 otherwise. Anyone (a load balancer,
-    an uptime monitor) gets only that; staff also get which service is down and why,
-    which names internal hosts and ports, so it is not for anonymous eyes."""
+    an uptime monitor) gets only that; the site's operators (superusers: `is_staff`) also
+    get which service is down and why, which names internal hosts and ports, so it is
+    for no one else, institution admins included."""
     checks = run_checks()
     down = [c.name for c in checks if c.required and not c.ok]
     status = 503 if down else 200

@@ -36,3 +36,9 @@ def sso_of(*, institution: Institution) -> SingleSignOn | None:
     """The institution's configuration, with its app and domains (two queries)."""
     found: QuerySet[SingleSignOn] = SingleSignOn.objects.filter(institution=institution)
     return found.select_related("app", "institution").prefetch_related("domains").first()
+
+
+def sso_offered() -> bool:
+    """Whether any institution offers sign-in with its own accounts (one query): the
+    sign-in and sign-up pages offer the lookup only then."""
+    return SingleSignOn.objects.enabled().exists()

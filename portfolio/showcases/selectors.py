@@ -102,6 +102,11 @@ def showcase_for_display(*, showcase: Showcase) -> Showcase:
     sections and non-private items loaded (two queries). Sections with nothing to show
     (empty, or only private items) are left out: a viewer has no use for them."""
     shown = Exists(_not_private(ShowcaseItem.objects.filter(section=OuterRef("pk"))))
+    # The learner and the institution shown head the page: one query for both, where the
+    # showcase came without them (a share link's narrow lookup).
+    if not {"owner", "institution"} <= set(showcase._state.fields_cache):
+        loaded = Showcase.objects.select_related("owner", "institution").get(pk=showcase.pk)
+        showcase.owner, showcase.institution = loaded.owner, loaded.institution
     prefetch_related_objects(
         [showcase],
         Prefetch(

@@ -15,9 +15,10 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from badges.baking import bake_png
-from portfolio.demo_badges import badge_png, demo_credential, demo_issuer_key, seed_registry
+from portfolio.demo_badges import badge_png, demo_credential, demo_issuer_did, demo_issuer_key
 from portfolio.models import ShareLink
 from tests import filemakers
+from tests.badges.issuers import trust_issuer
 from tests.browser.journey import Journey, Person
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,7 +80,9 @@ class TestALearner:
         self, journey: Journey, tmp_path: Path
     ) -> None:
         photo, report, baked_badge = write_files(tmp_path)
-        seed_registry(now=timezone.now())  # the institution trusts the badge's issuer
+        # A site-wide registry lists the badge's issuer (someone who signs up on their
+        # own belongs to no institution, so only site-wide registries speak for them).
+        trust_issuer(demo_issuer_did(), name="Site registry")
         learner = journey.person("learner")
         page = learner.page
 
@@ -138,7 +141,7 @@ class TestALearner:
         page.get_by_role("button", name="Check and add").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Usability Testing")
         expect(page.locator("main .status").first).to_have_text("Verified")
-        expect(page.locator("main")).to_contain_text("listed in Demo institution registry")
+        expect(page.locator("main")).to_contain_text("listed in Site registry")
         learner.check("badge")
 
         # A showcase for employers.

@@ -18,8 +18,12 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def staff_client(client: Client, people: People) -> Client:
-    client.force_login(people.admin)
+def staff_client(client: Client, db: None) -> Client:
+    """The site's operators (superusers). An institution admin runs one institution on a
+    shared site, so the site's hosts and ports are not theirs to see."""
+    from accounts.models import User
+
+    client.force_login(User.objects.create_superuser("root@example.com", "x"))
     return client
 
 
@@ -58,8 +62,8 @@ def test_anonymous_callers_learn_no_hosts_ports_or_components_when_down(
     assert str(closed_port) not in text and "127.0.0.1" not in text and "cache" not in text
 
 
-@pytest.mark.parametrize("role", ["learner", "tutor"])
-def test_learners_and_tutors_get_only_the_overall_state(
+@pytest.mark.parametrize("role", ["learner", "tutor", "admin"])
+def test_learners_tutors_and_institution_admins_get_only_the_overall_state(
     client: Client, people: People, settings, closed_port: int, role: str
 ) -> None:
     client.force_login(getattr(people, role))
@@ -67,14 +71,6 @@ def test_learners_and_tutors_get_only_the_overall_state(
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}
-
-
-def test_a_superuser_sees_the_detail(client: Client, db: None) -> None:
-    from accounts.models import User
-
-    client.force_login(User.objects.create_superuser("root@example.com", "x"))
-    body = client.get("/healthz").json()
-    assert set(body["checks"]) == {"database", "cache", "broker"}
 
 
 def test_cache_down_is_named_with_503_for_staff(

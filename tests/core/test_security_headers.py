@@ -107,17 +107,24 @@ def demo(db: None, django_capture_on_commit_callbacks: Any) -> None:
     [
         ("learner1@demo.example", ["/dashboard/"]),
         ("tutor@demo.example", ["/dashboard/"]),
-        ("admin@demo.example", ["/dashboard/", "/admin/"]),
+        ("admin@demo.example", ["/dashboard/", "/staff/"]),
+        ("superuser", ["/admin/"]),
     ],
 )
 def test_every_signed_in_page_has_the_policy_no_inline_code_and_no_store(
     client: Client, demo: None, email: str, starts: list[str]
 ) -> None:
-    client.force_login(User.objects.get(email=email))
+    if email == "superuser":  # the Django admin is the site operators' only
+        user = User.objects.create_superuser("root@example.com", "x")
+    else:
+        user = User.objects.get(email=email)
+    client.force_login(user)
     seen = crawl(client, *starts)
     assert_pages_are_locked_down(seen, signed_in=True)
-    if email.startswith("admin"):
+    if email == "superuser":
         assert sum(url.startswith("/admin/") for url in html_pages(seen)) > 5
+    if email.startswith("admin"):
+        assert sum(url.startswith("/staff/") for url in html_pages(seen)) > 5
 
 
 def test_every_anonymous_and_shared_page_has_the_policy_and_no_inline_code(

@@ -26,6 +26,22 @@ def test_the_sign_in_page_asks_for_the_institution_email_not_a_list_of_providers
     assert "Hillside" not in page
 
 
+@pytest.mark.parametrize("page", ["/accounts/login/", "/accounts/signup/"])
+def test_without_any_institution_sign_in_there_is_no_second_email_field(
+    client: Client, page: str
+) -> None:
+    html = client.get(page).content.decode()
+    assert "Through your college or university" not in html
+    assert 'id="sso-email"' not in html
+
+
+def test_a_disabled_only_configuration_offers_no_lookup(
+    client: Client, hillside: SingleSignOn
+) -> None:
+    services.sso_set_enabled(sso=hillside, enabled=False)
+    assert 'id="sso-email"' not in client.get("/accounts/login/").content.decode()
+
+
 def test_a_matching_domain_offers_the_institution_button(
     client: Client, hillside: SingleSignOn
 ) -> None:
