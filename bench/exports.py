@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import connections
 
 from bench.environment import BENCH_DIR, reset_database
@@ -51,8 +50,11 @@ def run() -> dict[str, Any]:
 
 def _arrange(count: int) -> int:
     """A learner, `count` photos in a showcase of SECTIONS sections, and a queued export."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from accounts.models import Role, User
     from artefacts.models import Artefact
+    from artefacts.services import Details, artefact_create_file, artefact_prepare_preview
     from portfolio.models import Export, ExportKind
     from portfolio.showcases import services
 
@@ -68,10 +70,15 @@ def _arrange(count: int) -> int:
         for n in range(SECTIONS)
     ]
     for i in range(count):
-        photo = Artefact.objects.create(
-            owner=owner, kind=Artefact.Kind.FILE, title=f"Photo {i + 1}", media="image",
-            file=ContentFile(_photo(base, i), name=f"photo-{i + 1}.jpg"), preview="ready",
-        )  # fmt: skip
+        photo = artefact_create_file(
+            owner=owner,
+            upload=SimpleUploadedFile(f"photo-{i + 1}.jpg", _photo(base, i)),
+            details=Details(title=f"Photo {i + 1}"),
+        )
+        artefact_prepare_preview(artefact_id=photo.pk)  # a no-op if it ran in-process
+        photo.refresh_from_db()
+        if photo.preview != Artefact.Preview.READY or not photo.print_file:
+            raise BenchmarkError(f"Photo {i + 1}: no print copy was prepared")
         services.items_add(
             section=sections[i % SECTIONS],
             targets=[photo],
