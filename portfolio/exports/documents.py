@@ -4,6 +4,7 @@ address printed on each page."""
 
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from portfolio.exports.renderer import file_url
 from portfolio.models import Export
 
 Progress = Callable[[str, int, int], None]
+PROGRESS_INTERVAL = 0.25  # seconds
 
 
 @dataclass
@@ -91,12 +93,20 @@ def qr_png(url: str) -> bytes:
         out.unlink(missing_ok=True)
 
 
-def every(total: int, report: Progress, stage: str) -> Callable[[int], None]:
-    """A step counter that reports at most about 50 times, whatever the total."""
+def every(
+    total: int, report: Progress, stage: str, *, seconds: float = PROGRESS_INTERVAL
+) -> Callable[[int], None]:
+    """A step counter that reports the last step, and before it at most about 50 times
+    whatever the total and no more often than every `seconds`: each report is a write,
+    and the learner's page polls only every two seconds."""
     step = max(1, total // 50)
+    last = time.monotonic()
 
     def tick(done: int) -> None:
-        if done == total or done % step == 0:
+        nonlocal last
+        now = time.monotonic()
+        if done == total or (done % step == 0 and now - last >= seconds):
+            last = now
             report(stage, done, total)
 
     return tick

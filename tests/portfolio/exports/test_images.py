@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from artefacts.models import Artefact
 from artefacts.services import Details, artefact_create_file, artefact_prepare_preview
 from portfolio.exports import services
+from portfolio.exports.showcase import showcase_document
 from portfolio.showcases import services as showcase_services
 from tests import filemakers as make
 from tests.portfolio.exports.builders import pdf_bytes, reader
@@ -94,3 +95,29 @@ def test_a_photo_prepared_before_print_copies_existed_is_scaled_from_its_display
     data = exported_pdf(people.learner, artefact)
 
     assert [size for size, _ in photos_in(data)] == [PRINTED]
+
+
+def test_copying_prepared_photos_writes_the_progress_a_few_times_not_once_a_photo(
+    people,
+) -> None:
+    showcase = showcase_services.showcase_create(owner=people.learner, title="Site photos")
+    section = showcase_services.section_add(showcase=showcase, heading="Site visits")
+    for number in range(30):
+        artefact = artefact_create_file(
+            owner=people.learner,
+            upload=make.uploaded(f"site-{number}.jpg", make.jpeg(400 + number, 300)),
+            details=Details(title=f"Photo {number}"),
+        )
+        artefact_prepare_preview(artefact_id=artefact.pk)
+        showcase_services.items_add(section=section, targets=[artefact])
+    export = services.export_request(owner=people.learner, showcase=showcase, request_key="k")
+    progress: list[tuple[str, int, int]] = []
+
+    document = showcase_document(
+        export=export, showcase=showcase, report=lambda *step: progress.append(step)
+    )
+    document.close()
+
+    counted = [(done, total) for stage, done, total in progress if stage == "Preparing images"]
+    assert counted[0] == (0, 30) and counted[-1] == (30, 30)
+    assert len(counted) <= 6, counted  # copying 30 small files takes well under a second
