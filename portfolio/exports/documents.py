@@ -2,6 +2,7 @@
 may read, progress reporting, learner HTML cleaned once more, and the verification
 address printed on each page."""
 
+import io
 import shutil
 import tempfile
 import time
@@ -18,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from core.html import ALLOWED_ATTRIBUTES, ALLOWED_PROTOCOLS, ALLOWED_TAGS
 from core.images import reencode_for_serving
+from core.uploads import open_image
 from portfolio.exports.renderer import file_url
 from portfolio.models import Export
 
@@ -51,6 +53,16 @@ class Prepared:
         """A copy of an image no larger than print needs (EXPORT_IMAGE_MAX_SIDE)."""
         scaled, extension = reencode_for_serving(source, max_side=settings.EXPORT_IMAGE_MAX_SIDE)
         return self.add(scaled.read(), extension)
+
+    def add_print_copy(self, source: IO[bytes], extension: str) -> str:
+        """An image's prepared print copy as it is, without decoding it; scaled like any
+        other image only if it is larger than print needs now (EXPORT_IMAGE_MAX_SIDE was
+        lowered after it was made). Only its header is read to tell."""
+        data = source.read()
+        max_pixels = settings.ARTEFACT_MAX_IMAGE_PIXELS
+        with open_image(io.BytesIO(data), max_pixels=max_pixels) as image:
+            fits = max(image.size) <= settings.EXPORT_IMAGE_MAX_SIDE
+        return self.add(data, extension) if fits else self.add_image(io.BytesIO(data))
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -68,7 +68,8 @@ def showcase_document(*, export: Export, showcase: Showcase, report: Progress) -
 def _prepare_images(document: Prepared, items: list[Any], report: Progress) -> dict[int, str]:
     """export-file URLs of each item's picture. An artefact image's print copy (made with
     its preview when it was uploaded) is copied as it is; only an image without one (its
-    preview still pending, or prepared before print copies existed) is scaled here.
+    preview still pending, or prepared before print copies existed), or with one larger
+    than EXPORT_IMAGE_MAX_SIDE now allows, is scaled here.
     Badge images are copied as stored. A picture that cannot be read is left out (the
     title remains)."""
     wanted = [(item, picture) for item in items if (picture := _picture(item)) is not None]
@@ -81,6 +82,8 @@ def _prepare_images(document: Prepared, items: list[Any], report: Progress) -> d
             with stored.open("rb") as source:
                 if scale:
                     urls[item.pk] = document.add_image(source)
+                elif item.artefact_id:
+                    urls[item.pk] = document.add_print_copy(source, _extension(item, stored))
                 else:
                     urls[item.pk] = document.add(source, _extension(item, stored))
         except (OSError, UploadRejected):

@@ -54,7 +54,7 @@ def photos_in(data: bytes) -> list[tuple[tuple[int, int], bytes]]:
             reference: Any = image.indirect_reference
             stream: Any = reference.get_object()
             size = (int(stream["/Width"]), int(stream["/Height"]))
-            if max(size) > 400:
+            if max(size) > 500:  # the QR code is smaller
                 found[reference.idnum] = (size, stream._data)  # as stored: JPEG stays JPEG
     return list(found.values())
 
@@ -121,3 +121,12 @@ def test_copying_prepared_photos_writes_the_progress_a_few_times_not_once_a_phot
     counted = [(done, total) for stage, done, total in progress if stage == "Preparing images"]
     assert counted[0] == (0, 30) and counted[-1] == (30, 30)
     assert len(counted) <= 6, counted  # copying 30 small files takes well under a second
+
+
+def test_a_print_copy_larger_than_print_size_now_allows_is_scaled(people, settings) -> None:
+    artefact = photo(people.learner)  # its print copy made at 1600 pixels
+    settings.EXPORT_IMAGE_MAX_SIDE = 800  # lowered since, to make smaller PDFs
+
+    data = exported_pdf(people.learner, artefact)
+
+    assert [size for size, _ in photos_in(data)] == [(800, 534)]  # from 1600 x 1067
