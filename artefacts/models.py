@@ -47,7 +47,8 @@ class Artefact(BaseModel):
     tags = models.ManyToManyField(Tag, related_name="artefacts", blank=True)
 
     # kind == FILE. `file` is what the learner uploaded, kept unchanged; images are served
-    # from `display_file`, a re-encoded copy without metadata.
+    # from `display_file`, a re-encoded copy without metadata, and exported PDFs embed
+    # `print_file`, a smaller one (EXPORT_IMAGE_MAX_SIDE); the preview task makes both.
     file = models.FileField(upload_to=stored_name, blank=True, max_length=200)
     original_filename = models.CharField(_("original file name"), max_length=255, blank=True)
     file_type = models.CharField(max_length=16, blank=True)
@@ -57,6 +58,7 @@ class Artefact(BaseModel):
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     display_file = models.FileField(upload_to=stored_name, blank=True, max_length=200)
     thumbnail = models.FileField(upload_to=stored_name, blank=True, max_length=200)
+    print_file = models.FileField(upload_to=stored_name, blank=True, max_length=200)
     preview = models.CharField(max_length=8, choices=Preview.choices, default=Preview.NONE)
     # The served copy's size in pixels, so pages reserve its space before it loads.
     display_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -112,4 +114,5 @@ class Artefact(BaseModel):
     @property
     def stored_names(self) -> list[str]:
         """Every storage name this artefact holds, for deletion."""
-        return [f.name for f in (self.file, self.display_file, self.thumbnail) if f and f.name]
+        stored = (self.file, self.display_file, self.print_file, self.thumbnail)
+        return [f.name for f in stored if f and f.name]

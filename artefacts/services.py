@@ -182,14 +182,15 @@ def artefact_delete(*, artefact: Artefact) -> None:
 
 
 def artefact_prepare_preview(*, artefact_id: int) -> None:
-    """Make an image's served copy and thumbnail. Idempotent: safe to run twice, and
-    a no-op for an artefact deleted meanwhile or already prepared.
+    """Make an image's served copy, print copy (EXPORT_IMAGE_MAX_SIDE, for PDF exports)
+    and thumbnail, from one decoding. Idempotent: safe to run twice, and a no-op for an
+    artefact deleted meanwhile or already prepared.
 
     The copies are written under a folder of their own for the artefact, so a run that
     died (worker killed) between writing them and recording them leaves nothing behind:
     the next run removes what is in that folder before writing.
     """
-    from core.images import make_thumbnail, reencode_for_serving
+    from core.images import served_copies
 
     artefact = Artefact.objects.filter(pk=artefact_id, kind=Artefact.Kind.FILE).first()
     if artefact is None or artefact.preview != Artefact.Preview.PENDING:
@@ -198,10 +199,8 @@ def artefact_prepare_preview(*, artefact_id: int) -> None:
     # failure is final and shown as such.
     with artefact.file.open("rb") as source:
         try:
-            display, display_ext = reencode_for_serving(source)
-            width, height = _pixel_size(display)
-            source.seek(0)
-            thumb, thumb_ext = make_thumbnail(source)
+            copies = served_copies(source, print_side=settings.EXPORT_IMAGE_MAX_SIDE)
+            width, height = _pixel_size(copies.display[0])
         except Exception:
             Artefact.objects.filter(pk=artefact.pk).update(preview=Artefact.Preview.FAILED)
             previews_settled.send(sender=Artefact, artefact_ids=[artefact.pk])
@@ -211,13 +210,14 @@ def artefact_prepare_preview(*, artefact_id: int) -> None:
     _remove_leftovers(storage, folder)
     try:
         with files_removed_on_error() as saved:
-            saved.append(storage.save(f"{folder}/{uuid.uuid4().hex}.{display_ext}", display))
-            saved.append(storage.save(f"{folder}/{uuid.uuid4().hex}.{thumb_ext}", thumb))
+            for data, extension in (copies.display, copies.print, copies.thumbnail):
+                saved.append(storage.save(f"{folder}/{uuid.uuid4().hex}.{extension}", data))
             updated = Artefact.objects.filter(
                 pk=artefact.pk, preview=Artefact.Preview.PENDING
             ).update(
                 display_file=saved[0],
-                thumbnail=saved[1],
+                print_file=saved[1],
+                thumbnail=saved[2],
                 preview=Artefact.Preview.READY,
                 display_width=width,
                 display_height=height,

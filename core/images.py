@@ -5,6 +5,8 @@ comments) and no larger than they need to be."""
 from __future__ import annotations
 
 import io
+import math
+from dataclasses import dataclass
 from typing import IO, Literal
 
 from django.conf import settings
@@ -43,6 +45,49 @@ def make_thumbnail(
     return _encode(image, "PNG" if _is_see_through(image) else "JPEG")
 
 
+@dataclass(frozen=True)
+class ServedCopies:
+    """An uploaded image's copies, each with its extension: `display` (what is served as
+    the image), `print` (what an exported PDF embeds) and `thumbnail`."""
+
+    display: tuple[ContentFile[bytes], str]
+    print: tuple[ContentFile[bytes], str]
+    thumbnail: tuple[ContentFile[bytes], str]
+
+
+def served_copies(
+    source: IO[bytes],
+    *,
+    display_side: int = 2560,
+    print_side: int = 1600,
+    thumbnail_size: int = 480,
+    max_pixels: int | None = None,
+) -> ServedCopies:
+    """The display copy, print copy and thumbnail of an image, decoded once: each smaller
+    copy is scaled from the one before it, so a 12-megapixel photo is decoded (at the
+    largest JPEG draft scale the display copy allows) and resampled from full size once.
+    Formats and refusals as `reencode_for_serving` and `make_thumbnail`."""
+    image, source_format = _upright_within(source, box=display_side, max_pixels=max_pixels)
+    encoding: _Encoding = "JPEG" if source_format == "JPEG" else "PNG"
+    display = _encode(image, encoding)
+    image = _shrunk(image, print_side)
+    printed = _encode(image, encoding)
+    image = _shrunk(image, thumbnail_size)
+    return ServedCopies(
+        display=display,
+        print=printed,
+        thumbnail=_encode(image, "PNG" if _is_see_through(image) else "JPEG"),
+    )
+
+
+def _shrunk(image: Image.Image, box: int) -> Image.Image:
+    if max(image.size) <= box:
+        return image
+    smaller = image.copy()
+    smaller.thumbnail((box, box), Image.Resampling.LANCZOS)
+    return smaller
+
+
 def _upright_within(
     source: IO[bytes], *, box: int, max_pixels: int | None
 ) -> tuple[Image.Image, str]:
@@ -53,15 +98,23 @@ def _upright_within(
     keys = tuple(PILLOW_FORMATS)
     with open_image(source, keys=keys, max_pixels=max_pixels) as opened:
         source_format = str(opened.format)
-        # A JPEG can be decoded at 1/2, 1/4 or 1/8 scale: far less memory for a thumbnail.
-        # A square box keeps this right whichever way the photo is turned.
-        opened.draft(None, (box, box))
+        # A JPEG can be decoded at 1/2, 1/4 or 1/8 scale: far less time and memory. The
+        # size asked for is the stored picture fitted in the box: turning it upright
+        # only swaps its sides, and a square box would refuse every draft scale that
+        # leaves the short side under `box` (a 4000 x 3000 photo for a 1600 box).
+        opened.draft(None, _fitted(opened.size, box))
         try:
             upright = ImageOps.exif_transpose(opened)  # decodes the pixels
         except Exception as error:  # truncated data, broken EXIF: Pillow fails in many ways
             raise damaged_image(keys) from error
     upright.thumbnail((box, box), Image.Resampling.LANCZOS)
     return _pixels_only(upright), source_format
+
+
+def _fitted(size: tuple[int, int], box: int) -> tuple[int, int]:
+    """`size` scaled down (never up) so its longer side is `box`, rounded up."""
+    scale = min(1.0, box / max(size))
+    return math.ceil(size[0] * scale), math.ceil(size[1] * scale)
 
 
 def _pixels_only(image: Image.Image) -> Image.Image:

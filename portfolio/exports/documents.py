@@ -2,8 +2,10 @@
 may read, progress reporting, learner HTML cleaned once more, and the verification
 address printed on each page."""
 
+import io
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,10 +19,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 from core.html import ALLOWED_ATTRIBUTES, ALLOWED_PROTOCOLS, ALLOWED_TAGS
 from core.images import reencode_for_serving
+from core.uploads import open_image
 from portfolio.exports.renderer import file_url
 from portfolio.models import Export
 
 Progress = Callable[[str, int, int], None]
+PROGRESS_INTERVAL = 0.25  # seconds
 
 
 @dataclass
@@ -49,6 +53,16 @@ class Prepared:
         """A copy of an image no larger than print needs (EXPORT_IMAGE_MAX_SIDE)."""
         scaled, extension = reencode_for_serving(source, max_side=settings.EXPORT_IMAGE_MAX_SIDE)
         return self.add(scaled.read(), extension)
+
+    def add_print_copy(self, source: IO[bytes], extension: str) -> str:
+        """An image's prepared print copy as it is, without decoding it; scaled like any
+        other image only if it is larger than print needs now (EXPORT_IMAGE_MAX_SIDE was
+        lowered after it was made). Only its header is read to tell."""
+        data = source.read()
+        max_pixels = settings.ARTEFACT_MAX_IMAGE_PIXELS
+        with open_image(io.BytesIO(data), max_pixels=max_pixels) as image:
+            fits = max(image.size) <= settings.EXPORT_IMAGE_MAX_SIDE
+        return self.add(data, extension) if fits else self.add_image(io.BytesIO(data))
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -91,12 +105,20 @@ def qr_png(url: str) -> bytes:
         out.unlink(missing_ok=True)
 
 
-def every(total: int, report: Progress, stage: str) -> Callable[[int], None]:
-    """A step counter that reports at most about 50 times, whatever the total."""
+def every(
+    total: int, report: Progress, stage: str, *, seconds: float = PROGRESS_INTERVAL
+) -> Callable[[int], None]:
+    """A step counter that reports the last step, and before it at most about 50 times
+    whatever the total and no more often than every `seconds`: each report is a write,
+    and the learner's page polls only every two seconds."""
     step = max(1, total // 50)
+    last = time.monotonic()
 
     def tick(done: int) -> None:
-        if done == total or done % step == 0:
+        nonlocal last
+        now = time.monotonic()
+        if done == total or (done % step == 0 and now - last >= seconds):
+            last = now
             report(stage, done, total)
 
     return tick

@@ -1,9 +1,9 @@
 """The showcase PDF: the context builder for templates/exports/showcase.html.
 
 It shows what a share link shows (private items and empty sections left out), so the
-PDF can be offered through a link. Images are scaled down to print size first; every
-file the document uses is copied into the export's own folder, the only files the
-renderer can read.
+PDF can be offered through a link. Images are embedded at print size (the print copy
+made when they were uploaded); every file the document uses is copied into the export's
+own folder, the only files the renderer can read.
 """
 
 import logging
@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from artefacts.models import Artefact
 from core.uploads import UploadRejected
 from portfolio.exports.documents import (
     Prepared,
@@ -65,34 +66,52 @@ def showcase_document(*, export: Export, showcase: Showcase, report: Progress) -
 
 
 def _prepare_images(document: Prepared, items: list[Any], report: Progress) -> dict[int, str]:
-    """export-file URLs of each item's picture: artefact images scaled for print, badge
-    images as stored. A picture that cannot be read is left out (the title remains)."""
-    wanted = [item for item in items if _picture(item) is not None]
+    """export-file URLs of each item's picture. An artefact image's print copy (made with
+    its preview when it was uploaded) is copied as it is; only an image without one (its
+    preview still pending, or prepared before print copies existed), or with one larger
+    than EXPORT_IMAGE_MAX_SIDE now allows, is scaled here.
+    Badge images are copied as stored. A picture that cannot be read is left out (the
+    title remains)."""
+    wanted = [(item, picture) for item in items if (picture := _picture(item)) is not None]
     stage = _("Preparing images")
     tick = every(len(wanted), report, stage)
     report(stage, 0, len(wanted))
     urls: dict[int, str] = {}
-    for done, item in enumerate(wanted, start=1):
-        stored = _picture(item)
+    for done, (item, (stored, scale)) in enumerate(wanted, start=1):
         try:
             with stored.open("rb") as source:
-                if item.artefact_id:
+                if scale:
                     urls[item.pk] = document.add_image(source)
+                elif item.artefact_id:
+                    urls[item.pk] = document.add_print_copy(source, _extension(item, stored))
                 else:
-                    extension = "svg" if "svg" in item.badge.display_image_type else "png"
-                    urls[item.pk] = document.add(source, extension)
+                    urls[item.pk] = document.add(source, _extension(item, stored))
         except (OSError, UploadRejected):
             logger.warning("Export %s: picture of item %s left out", document.folder, item.pk)
         tick(done)
     return urls
 
 
-def _picture(item: Any) -> Any:
-    if item.artefact_id and item.artefact.is_image and item.artefact.preview == "ready":
-        return item.artefact.display_file or item.artefact.file
+def _picture(item: Any) -> tuple[Any, bool] | None:
+    """The stored file to print for an item, and whether it must be scaled first."""
+    if item.artefact_id and item.artefact.is_image:
+        artefact = item.artefact
+        if artefact.preview == Artefact.Preview.READY and artefact.print_file:
+            return artefact.print_file, False
+        if artefact.preview == Artefact.Preview.READY:
+            return artefact.display_file or artefact.file, True
+        if artefact.preview == Artefact.Preview.PENDING:  # checked whole when uploaded
+            return artefact.file, True
+        return None  # it could not be decoded: no picture
     if item.badge_id and item.badge.display_image:
-        return item.badge.display_image
+        return item.badge.display_image, False
     return None
+
+
+def _extension(item: Any, stored: Any) -> str:
+    if item.badge_id:
+        return "svg" if "svg" in item.badge.display_image_type else "png"
+    return "png" if str(stored.name).lower().endswith(".png") else "jpg"
 
 
 def _section(section: Any, images: dict[int, str]) -> dict[str, Any]:

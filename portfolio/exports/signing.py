@@ -49,7 +49,17 @@ def sign_pdf(*, source: Path, target: Path, reason: str) -> None:
     )
     with source.open("rb") as unsigned, target.open("wb") as signed:
         writer = IncrementalPdfFileWriter(unsigned, strict=False)
-        signers.sign_pdf(writer, meta, signer=signer, output=signed)
+        signers.sign_pdf(
+            writer, meta, signer=signer, output=signed, bytes_reserved=_room_for(signer)
+        )
+
+
+def _room_for(signer: signers.SimpleSigner) -> int:
+    """Bytes to reserve for the signature: what its certificates take, twice, and ample
+    room for the signed attributes and the signature itself. Saying so spares pyHanko a
+    trial signature (a second private-key operation) to measure it."""
+    certificates = [signer.signing_cert, *signer.cert_registry]
+    return 8192 + 2 * sum(len(cert.dump()) for cert in certificates if cert is not None)
 
 
 @dataclass(frozen=True)
@@ -173,6 +183,16 @@ def _write_pem(folder: Path, key: object, cert: x509.Certificate) -> tuple[Path,
 
 
 def _signer(key: Path, cert: Path, passphrase: bytes | None) -> signers.SimpleSigner:
+    """The signer for these files, loaded once per process while they stay unchanged
+    (loading a key checks it, which takes a noticeable part of a second)."""
+    changed = (key.stat().st_mtime_ns, cert.stat().st_mtime_ns)
+    return _loaded_signer(key, cert, passphrase, changed)
+
+
+@lru_cache(maxsize=4)
+def _loaded_signer(
+    key: Path, cert: Path, passphrase: bytes | None, _changed: tuple[int, int]
+) -> signers.SimpleSigner:
     signer = signers.SimpleSigner.load(str(key), str(cert), key_passphrase=passphrase)
     if signer is None:
         raise SigningNotConfigured("The export signing key or certificate could not be read.")

@@ -230,7 +230,8 @@ def test_an_image_is_served_from_the_store_without_its_location(
     artefact = add_photo(people)
     assert gps_of(s3_storage.read(str(artefact.file.name)))  # the original keeps it
     assert set(s3_storage.object_keys()) == set(artefact.stored_names)
-    assert len(artefact.stored_names) == 3
+    assert len(artefact.stored_names) == 4  # original, display and print copies, thumbnail
+    assert gps_of(s3_storage.read(str(artefact.print_file.name))) == {}
 
     for view, stored in (("thumbnail", artefact.thumbnail), ("file", artefact.display_file)):
         url = signed_url(
@@ -254,7 +255,7 @@ def test_deleting_an_artefact_removes_its_objects_from_the_bucket(
 ) -> None:
     photo = add_photo(people)
     kept = add_file(people, "report.pdf", make.pdf())
-    assert len(s3_storage.object_keys()) == 4
+    assert len(s3_storage.object_keys()) == 5  # the photo, its three copies, the report
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = learner_client.post(reverse("artefacts:delete", args=[photo.public_id]))

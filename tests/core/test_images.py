@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from PIL import ExifTags, Image
 
-from core.images import make_thumbnail, reencode_for_serving
+from core.images import make_thumbnail, reencode_for_serving, served_copies
 from core.uploads import UploadRejected, inspect_upload
 from tests import filemakers as make
 from tests.filemakers import uploaded
@@ -193,3 +193,44 @@ def bmp() -> bytes:
 def test_anything_but_an_allowed_intact_image_is_refused(data: bytes) -> None:
     with pytest.raises(UploadRejected, match="This image is damaged"):
         reencode_for_serving(io.BytesIO(data))
+
+
+@pytest.mark.parametrize(
+    ("data", "sizes", "formats"),
+    [
+        (make.jpeg(4000, 3000), [(2560, 1920), (1600, 1200), (480, 360)], ["JPEG"] * 3),
+        (make.jpeg(300, 200), [(300, 200), (300, 200), (300, 200)], ["JPEG"] * 3),
+        (make.png(2000, 1000, alpha=True), [(2000, 1000), (1600, 800), (480, 240)], ["PNG"] * 3),
+        (make.png(2000, 1000), [(2000, 1000), (1600, 800), (480, 240)], ["PNG", "PNG", "JPEG"]),
+    ],
+    ids=["12-megapixel-jpeg", "small-jpeg", "transparent-png", "opaque-png"],
+)
+def test_served_copies_are_the_display_print_and_thumbnail_sizes(
+    data: bytes, sizes: list[tuple[int, int]], formats: list[str]
+) -> None:
+    copies = served_copies(io.BytesIO(data), print_side=1600)
+
+    made = [copies.display, copies.print, copies.thumbnail]
+    assert [opened(copy.read()).size for copy, _ in made] == sizes
+    for (copy, extension), image_format in zip(made, formats, strict=True):
+        copy.seek(0)
+        assert opened(copy.read()).format == image_format
+        assert extension == {"JPEG": "jpg", "PNG": "png"}[image_format]
+
+
+def test_every_served_copy_of_a_turned_gps_tagged_photo_is_upright_and_clean() -> None:
+    copies = served_copies(io.BytesIO(make.jpeg(3000, 1500, gps=True, orientation=6)))
+
+    for copy, _ in (copies.display, copies.print, copies.thumbnail):
+        data = copy.read()
+        image = opened(data)
+        assert image.height == 2 * image.width  # turned upright: portrait
+        assert len(image.getexif()) == 0
+        assert b"GPS" not in data
+
+
+def test_served_copies_refuse_what_a_served_copy_refuses() -> None:
+    with pytest.raises(UploadRejected, match="too many pixels"):
+        served_copies(io.BytesIO(make.png_claiming_size(100_000, 100_000)))
+    with pytest.raises(UploadRejected, match="This image is damaged"):
+        served_copies(io.BytesIO(make.jpeg()[:200]))

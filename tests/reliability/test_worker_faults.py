@@ -119,7 +119,9 @@ def test_a_worker_killed_mid_batch_leaves_every_effect_exactly_once(
 
     stored = {str(p.relative_to(settings.MEDIA_ROOT)) for p in Path(settings.MEDIA_ROOT).rglob("*")
               if p.is_file() and "previews" in p.parts}  # fmt: skip
-    recorded = {n for a in ready for n in (a.display_file.name, a.thumbnail.name)}
+    recorded = {
+        n for a in ready for n in (a.display_file.name, a.print_file.name, a.thumbnail.name)
+    }
     assert stored == recorded  # no orphan copy, none missing
     sent = _message_ids(worker.mail_dir)
     assert sent and max(sent.values()) == 1  # no email twice
