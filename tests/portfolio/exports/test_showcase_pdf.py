@@ -154,3 +154,23 @@ def test_pdf_download_by_owner(issued, people) -> None:
     served = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert served == data
     assert io.BytesIO(data).read(5) == b"%PDF-"
+
+
+def test_the_cover_names_the_institution_the_learner_chose_to_show(people) -> None:
+    from portfolio.models import Showcase
+
+    built = full_showcase(people.learner)
+    institution = people.cohort.institution
+    institution.name = "Northtown College"
+    institution.save()
+    Showcase.objects.filter(pk=built.showcase.pk).update(institution=institution)
+    built.showcase.refresh_from_db()
+    cover = reader(pdf_bytes(exported(people.learner, built.showcase))).pages[0].extract_text()
+    assert "Northtown College" in cover
+
+    Showcase.objects.filter(pk=built.showcase.pk).update(institution=None)
+    built.showcase.refresh_from_db()
+    services.export_request(owner=people.learner, showcase=built.showcase, request_key="k2")
+    latest = Export.objects.filter(showcase=built.showcase).order_by("-created_at").first()
+    assert latest is not None
+    assert "Northtown College" not in reader(pdf_bytes(latest)).pages[0].extract_text()
