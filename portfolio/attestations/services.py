@@ -108,7 +108,7 @@ def request_email(*, request_id: int) -> bool:
     from portfolio.attestations.emails import request_email_enqueue
 
     asked = (
-        AttestationRequest.objects.select_for_update()
+        AttestationRequest.objects.select_for_update(of=("self",))
         .select_related("learner", "artefact", "reflection")
         .filter(pk=request_id)
         .first()
@@ -143,7 +143,7 @@ class Given:
 
 def _locked_open(asked: AttestationRequest) -> AttestationRequest:
     locked = (
-        AttestationRequest.objects.select_for_update()
+        AttestationRequest.objects.select_for_update(of=("self",))
         .select_related("learner", "artefact", "reflection")
         .get(pk=asked.pk)
     )

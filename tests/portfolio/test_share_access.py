@@ -22,6 +22,7 @@ from artefacts.services import Details, artefact_delete, artefact_update
 from badges.services import badge_delete, badge_update
 from portfolio.models import Section, ShareLink, Showcase, ShowcaseItem
 from portfolio.showcases import services
+from portfolio.showcases.opens import link_opens_fold
 from reflections.services import ReflectionInput, reflection_delete, reflection_update
 from tests.conftest import People
 from tests.portfolio.showcase_data import (
@@ -463,6 +464,7 @@ def test_each_page_view_counts_as_an_open_and_file_fetches_do_not(
     for url in ITEM_URLS.values():
         body(client.get(url(world, world.token)))
 
+    link_opens_fold()  # with Redis, openings after the first are counted there first
     link = ShareLink.objects.get(pk=world.link.pk)
     assert link.open_count == 2
     assert link.first_opened_at is not None and link.last_opened_at is not None
@@ -506,6 +508,7 @@ def test_the_first_open_emails_the_learner_once_when_asked(
     assert world.showcase.title in message.subject
     assert "Acme Ltd recruiter" in message.body
     assert watched.token not in message.body
+    link_opens_fold()
     assert ShareLink.objects.get(pk=watched.link.pk).open_count == 2
 
 
