@@ -36,10 +36,15 @@ Observed = tuple[str, str, int, int]
 def on_redis(throwaway_redis: ThrowawayRedis) -> Iterator[ThrowawayRedis]:
     """This process publishes to the throwaway Redis, on a queue of the test's own."""
     queue = f"export-{uuid.uuid4().hex[:8]}"
+    # Put back what was there: the session's `celery_worker` may be consuming its own
+    # private queue, which later worker tests publish to.
+    previous = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
-    with celery_broker(throwaway_redis.url):
-        yield throwaway_redis
-    celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    try:
+        with celery_broker(throwaway_redis.url):
+            yield throwaway_redis
+    finally:
+        celery_app.conf.task_default_queue = previous
 
 
 def _start(redis: ThrowawayRedis, tmp: Path) -> Worker:
