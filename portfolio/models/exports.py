@@ -32,6 +32,7 @@ def new_file_name() -> str:
 
 class ExportKind(models.TextChoices):
     SHOWCASE_PDF = "showcase_pdf", _("Showcase PDF")
+    APEL_PDF = "apel_pdf", _("APEL evidence PDF")
 
 
 class ExportState(models.TextChoices):
@@ -55,6 +56,14 @@ class Export(BaseModel):
         blank=True,
         related_name="exports",
     )
+    # Set for an APEL evidence PDF; kept null once the claim is deleted, like `showcase`.
+    claim = models.ForeignKey(
+        "portfolio.Claim",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exports",
+    )
     kind = models.CharField(max_length=32, choices=ExportKind.choices)
     state = models.CharField(max_length=16, choices=ExportState.choices, default=ExportState.QUEUED)
     stage = models.CharField(max_length=200, blank=True)
@@ -68,6 +77,10 @@ class Export(BaseModel):
     file_name = models.CharField(max_length=200, default=new_file_name, editable=False)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.BigIntegerField(default=0)
+    # A machine-readable copy embedded in the PDF (the APEL claim's JSON), stored as the
+    # exact bytes embedded so the verification page can offer the same file.
+    attachment = models.FileField(max_length=200, blank=True)
+    attachment_sha256 = models.CharField(max_length=64, blank=True)
     pdfa = models.CharField(_("archival level"), max_length=16, blank=True)
     pdfa_note = models.CharField(max_length=500, blank=True)
     error = models.CharField(max_length=500, blank=True)
