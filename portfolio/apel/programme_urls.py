@@ -1,0 +1,5 @@
+"""APEL programme pages (included by portfolio/apel/urls.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
