@@ -116,5 +116,5 @@ class OutcomesUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         allow_empty_file=True,  # the import's check says what an empty file needs
-        help_text=_("Saved from a spreadsheet as “CSV UTF-8”, with the columns described above."),
+        help_text=_("Saved from a spreadsheet as “CSV UTF-8”, with the columns described below."),
     )
