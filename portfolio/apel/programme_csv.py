@@ -140,7 +140,11 @@ def _header(cells: list[str]) -> dict[str, int]:
     unknown = [name for name in names if name not in COLUMNS]
     twice = sorted({name for name in names if names.count(name) > 1})
     missing = [name for name in REQUIRED if name not in names]
-    if "" in names:
+    if len(names) == 1 and ";" in names[0]:
+        reason = _(
+            "the columns are separated by semicolons. Save as “CSV UTF-8 (comma delimited)”."
+        )
+    elif "" in names:
         reason = _("column %(n)s has no name.") % {"n": names.index("") + 1}
     elif unknown:
         reason = _("“%(name)s” is not one of the columns.") % {"name": unknown[0][:60]}

@@ -14,6 +14,8 @@ from django.shortcuts import render
 from accounts.models import Role
 from accounts.permissions import AuthenticatedRequest, View, role_required
 from portfolio.apel import programme_editing as editing
+from portfolio.apel.programme_import_views import csv_template_response, outcomes_csv_response
+from portfolio.apel.programme_place import LEARNER_PLACE, EditingView
 from portfolio.apel.programme_selectors import (
     programme_entered_by,
     programme_for_learner,
@@ -33,7 +35,7 @@ def _readable_or_404(request: AuthenticatedRequest, public_id: Any) -> Programme
         raise Http404 from None
 
 
-def editing_view(view: editing.EditingView) -> View:
+def editing_view(view: EditingView) -> View:
     """`view` for a programme the learner entered themselves (anyone else's: not found)."""
 
     @wraps(view)
@@ -42,7 +44,7 @@ def editing_view(view: editing.EditingView) -> View:
             programme = programme_entered_by(user=request.user, public_id=public_id)
         except Programme.DoesNotExist:
             raise Http404 from None
-        return view(request, editing.LEARNER_PLACE, programme, **kwargs)
+        return view(request, LEARNER_PLACE, programme, **kwargs)
 
     return learner_required(wrapped)
 
@@ -62,7 +64,7 @@ def programme_new(request: AuthenticatedRequest) -> HttpResponse:
     learner = request.user
     return editing.programme_new(
         request,
-        editing.LEARNER_PLACE,
+        LEARNER_PLACE,
         lambda details: programme_create(details=details, entered_by=learner),
     )
 
@@ -80,7 +82,7 @@ def programme_detail(request: AuthenticatedRequest, public_id: Any) -> HttpRespo
 
 @learner_required
 def outcomes_csv(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
-    return editing.outcomes_csv(_readable_or_404(request, public_id))
+    return outcomes_csv_response(_readable_or_404(request, public_id))
 
 
 programme_manage = editing_view(editing.programme_manage)
@@ -89,4 +91,4 @@ programme_manage = editing_view(editing.programme_manage)
 @login_required
 def csv_template(request: HttpRequest) -> HttpResponse:
     """The import's example file, for admins and learners alike."""
-    return editing.csv_template(request)
+    return csv_template_response(request)

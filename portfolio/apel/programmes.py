@@ -8,7 +8,7 @@ both pass the duplicate checks. Nothing that a claim relies on is deleted: a pro
 course or outcome a claim names is refused with a message saying what to do instead.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -55,13 +55,13 @@ def programme_create(
     if (institution is None) == (entered_by is None):
         raise ValueError("A programme belongs to an institution or to a learner, not both.")
     return Programme.objects.create(
-        institution=institution, entered_by=entered_by, **details.__dict__
+        institution=institution, entered_by=entered_by, **asdict(details)
     )
 
 
 @transaction.atomic
 def programme_update(*, programme: Programme, details: ProgrammeDetails) -> Programme:
-    for name, value in details.__dict__.items():
+    for name, value in asdict(details).items():
         setattr(programme, name, value)
     programme.save()
     return programme

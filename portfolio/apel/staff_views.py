@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from accounts.institutions.permissions import StaffRequest, View, staff_required
 from portfolio.apel import programme_editing as editing
 from portfolio.apel import programmes as service
+from portfolio.apel.programme_import_views import outcomes_csv_response
+from portfolio.apel.programme_place import EditingView, staff_place
 from portfolio.apel.programme_selectors import programme_of_institution, programmes_of_institution
 from portfolio.models import Programme
 
@@ -25,13 +27,13 @@ def _programme_or_404(request: StaffRequest, public_id: Any) -> Programme:
         raise Http404 from None
 
 
-def editing_view(view: editing.EditingView) -> View:
+def editing_view(view: EditingView) -> View:
     """`view` behind the staff check, given the institution's place and its programme."""
 
     @wraps(view)
     def wrapped(request: StaffRequest, public_id: Any, **kwargs: Any) -> HttpResponse:
         programme = _programme_or_404(request, public_id)
-        return view(request, editing.staff_place(request.institution), programme, **kwargs)
+        return view(request, staff_place(request.institution), programme, **kwargs)
 
     return staff_required(wrapped)
 
@@ -50,7 +52,7 @@ def programme_new(request: StaffRequest) -> HttpResponse:
     institution = request.institution
     return editing.programme_new(
         request,
-        editing.staff_place(institution),
+        staff_place(institution),
         lambda details: service.programme_create(details=details, institution=institution),
     )
 
@@ -60,7 +62,7 @@ programme_manage = editing_view(editing.programme_manage)
 
 @staff_required
 def outcomes_csv(request: StaffRequest, public_id: Any) -> HttpResponse:
-    return editing.outcomes_csv(_programme_or_404(request, public_id))
+    return outcomes_csv_response(_programme_or_404(request, public_id))
 
 
 @staff_required
@@ -68,7 +70,7 @@ def outcomes_csv(request: StaffRequest, public_id: Any) -> HttpResponse:
 def programme_publish(request: StaffRequest, public_id: Any) -> HttpResponse:
     """`action` publish (learners of the institution see it) or unpublish."""
     programme = _programme_or_404(request, public_id)
-    place = editing.staff_place(request.institution)
+    place = staff_place(request.institution)
     if request.POST.get("action") == "unpublish":
         service.programme_unpublish(programme=programme)
         messages.success(request, _("Unpublished: learners no longer find this programme."))

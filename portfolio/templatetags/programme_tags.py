@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from portfolio.apel.programme_csv_export import credits_text
-from portfolio.apel.programme_editing import Place
+from portfolio.apel.programme_place import Place
 
 register = template.Library()
 

@@ -81,7 +81,9 @@ class TestAnInstitutionAdmin:
         admin.check("import-preview")
         assert not LearningOutcome.objects.exists()
         page.get_by_role("button", name="Import 3 outcomes").click()
-        expect(page.locator(".messages")).to_contain_text("Imported 3 outcomes and 2 new courses.")
+        expect(page.locator(".messages")).to_contain_text(
+            "Imported 3 outcomes. 2 new courses were added."
+        )
         expect(page.get_by_role("heading", name="WD102 · User research")).to_be_visible()
         admin.check("programme-with-outcomes")
         page.get_by_role("button", name="Publish").click()

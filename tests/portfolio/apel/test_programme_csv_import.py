@@ -75,6 +75,11 @@ MALFORMED = [
         "outcome_code,outcome_text,\nA,b,\n", "Line 1: column 3 has no name.", id="unnamed-column"
     ),
     pytest.param(
+        "course_code;course_title;outcome_code;outcome_text;credits\nC1;;LO9;x;5\n",
+        "Line 1: the columns are separated by semicolons.",
+        id="semicolons",
+    ),
+    pytest.param(
         (HEADER + "C1,Cours,LO9,Réfléchir,5\n").encode("latin-1"),
         "Line 2: this is not UTF-8 text. In your spreadsheet, save as “CSV UTF-8”",
         id="latin-1",
@@ -230,7 +235,7 @@ def test_a_clean_file_is_previewed_and_nothing_is_stored_until_confirmed(
     assert response.status_code == 302
     assert response["Location"].endswith("#outcomes")
     page = client.get(response["Location"]).content.decode()
-    assert "Imported 2 outcomes and 1 new courses." in page
+    assert "Imported 2 outcomes. 1 new course was added." in page
     assert programmes.ours.outcomes.get(code="LO9").course.code == "C1"  # type: ignore[union-attr]
     assert Course.objects.get(programme=programmes.ours, code="NEW").title == "A new course"
 
