@@ -17,6 +17,7 @@ _NAVIGATION: dict[str, list[tuple[str, Any]]] = {
         ("showcases:list", _("Showcases")),
         ("review:inbox", _("Feedback")),
         ("review:plan", _("Plan")),
+        ("apel:programme_list", _("Programmes")),
         ("artefacts:add", _("Add evidence")),
     ],
     Role.TUTOR: [
