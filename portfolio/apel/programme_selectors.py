@@ -8,10 +8,11 @@ member of, and the programmes they entered themselves; nobody else reads any."""
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from accounts.models import Institution, Membership, MembershipState, User
+from accounts.models import Institution, User
+from portfolio.apel.programme_access import programmes_visible_to
 from portfolio.models import Claim, Course, LearningOutcome, Programme
 
 
@@ -54,15 +55,8 @@ def programme_of_institution(*, institution: Institution, public_id: Any) -> Pro
 
 
 def programmes_readable_by(*, user: User) -> QuerySet[Programme]:
-    """The programmes `user` may read as a learner (see the module's docstring)."""
-    if not user.is_authenticated or not user.is_active:
-        return Programme.objects.none()
-    member_of = Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values(
-        "institution_id"
-    )
-    return Programme.objects.filter(
-        Q(entered_by=user) | Q(institution_id__in=member_of, published_at__isnull=False)
-    )
+    """The programmes `user` may read as a learner (the rule is programme_access's)."""
+    return programmes_visible_to(user)
 
 
 def programmes_for_learner(*, user: User) -> QuerySet[Programme]:
