@@ -15,6 +15,14 @@ INSTITUTION, EMAIL = "institution", "email"
 
 
 class AssessorChoiceField(forms.ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:  # not even a UUID: the same as an unknown one
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.email})" if obj.name else str(obj.email)
 
