@@ -81,6 +81,6 @@ def submit_by_email(
 
 def token_sent_to(address: str) -> str:
     [message] = [m for m in mail.outbox if address in m.to][-1:]
-    match = LINK_RE.search(message.body)
+    match = LINK_RE.search(str(message.body))
     assert match, message.body
     return match.group(1)

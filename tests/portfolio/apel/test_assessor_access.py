@@ -246,6 +246,7 @@ def test_another_claims_assessor_reaches_none_of_this_claims_items(
 def test_an_unmapped_item_of_the_same_learner_is_not_found(
     client: Client, world: World, via: str
 ) -> None:
+    key: Any
     if via == "account":
         client.force_login(world.assessor)
         key, route = world.claim.public_id, "assess_claim"

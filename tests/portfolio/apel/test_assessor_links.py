@@ -41,6 +41,7 @@ def test_the_link_is_emailed_and_only_its_hash_is_kept(
 ) -> None:
     assessor, token = submit_by_email(claim, django_capture_on_commit_callbacks)
     assert assessor.token_hash == token_hash(token) and token not in str(vars(assessor))
+    assert assessor.expires_at is not None
     left = assessor.expires_at - timezone.now()
     assert timedelta(days=LINK_DAYS - 1) < left <= timedelta(days=LINK_DAYS)
     [message] = mail.outbox
