@@ -110,7 +110,8 @@ def assignment_for_token(*, token: str) -> LinkState:
     found = _loaded().filter(token_hash=token_hash(token)).first()
     if found is None:
         return LinkState(None, False)
-    return LinkState(found, found.is_active and found.claim.is_frozen)
+    assessing = found.claim.state in (ClaimState.SUBMITTED, ClaimState.ASSESSED)
+    return LinkState(found, found.is_active and assessing)
 
 
 def assessors_of(*, claim: Claim) -> QuerySet[ClaimAssessor]:

@@ -326,3 +326,21 @@ def test_a_learner_cannot_reach_another_claims_assessor_through_their_own_claim(
         crossed = reverse(name, args=[world.other_claim.public_id, link.public_id])
         assert client.post(crossed).status_code == 404
     _unchanged(world)
+
+
+def test_a_withdrawn_claim_is_closed_to_its_assessors(client: Client, world: World) -> None:
+    Claim.objects.filter(pk=world.claim.pk).update(state="withdrawn")
+    assert client.get(_url("assess_link", world.token, "", None)).status_code == 410
+    client.force_login(world.assessor)
+    assert client.get(_url("assess_claim", world.claim.public_id, "", None)).status_code == 404
+    assert CLAIM_TITLE not in client.get(reverse("apel:assess_list")).content.decode()
+
+
+def test_an_item_the_learner_made_private_still_reaches_the_assessor_they_sent_it_to(
+    client: Client, world: World
+) -> None:
+    """Mapping an item and submitting the claim to this assessor is the learner's choice
+    to show it to them (as the PDF of the claim shows it)."""
+    type(world.evidence.pdf).objects.filter(pk=world.evidence.pdf.pk).update(visibility="private")
+    url = _url("assess_link", world.token, "file", world.evidence.pdf.public_id)
+    assert client.get(url).status_code == 200
