@@ -117,7 +117,6 @@ def test_the_claim_page_summarises_coverage_and_shows_every_part(signed_in, peop
     assert "Aligned to code LO3" in html  # the suggestion, with its reason
     assert "Micro-credential transcript" in html and "What you declare for “Testing”" in html
     assert 'name="csrfmiddlewaretoken"' in html and "Delete this draft" in html
-    assert "apel_export" not in html  # the export area comes with the exports helper
 
 
 def test_the_submit_button_appears_once_the_submit_page_exists(signed_in, people) -> None:
@@ -129,6 +128,21 @@ def test_the_submit_button_appears_once_the_submit_page_exists(signed_in, people
         assert ">Submit</a>" not in html
     else:
         assert f'href="{submit_url}"' in html
+
+
+def test_the_export_area_is_included_once_its_template_exists(
+    signed_in, people, settings, tmp_path
+) -> None:
+    partial = tmp_path / "exports" / "partials" / "apel_export.html"
+    partial.parent.mkdir(parents=True)
+    partial.write_text("<p>Export area for {{ claim.title }}</p>")
+    claim = claim_for(people.learner, programme(outcomes=1))
+    assert "Export area for" not in signed_in.get(claim.get_absolute_url()).content.decode()
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    html = signed_in.get(claim.get_absolute_url()).content.decode()
+    assert f"Export area for {claim.title}" in html
 
 
 def test_a_submitted_claim_is_shown_read_only_with_a_new_version_button(signed_in, people) -> None:
