@@ -60,8 +60,8 @@ def test_starting_a_claim_on_some_courses_claims_their_outcomes(signed_in, peopl
     url = reverse("apel:claim_new", args=[prog.public_id])
     page = signed_in.get(url).content.decode()
     assert 'value="BSc Software Engineering"' in page and "C2 Course 2" in page
-    second = prog.courses.get(code="C2")
-    response = signed_in.post(url, {"title": "Year 1 claim", "courses": [second.pk]})
+    assert 'value="C2"' in page
+    response = signed_in.post(url, {"title": "Year 1 claim", "courses": ["C2"]})
     claim = Claim.objects.get(learner=people.learner)
     assert response.status_code == 302 and response["Location"] == claim.get_absolute_url()
     assert claim.title == "Year 1 claim"
@@ -69,9 +69,14 @@ def test_starting_a_claim_on_some_courses_claims_their_outcomes(signed_in, peopl
 
 
 def test_a_claim_needs_a_title_and_a_programme_with_outcomes(signed_in, people) -> None:
-    prog = programme(outcomes=2)
+    prog = programme(outcomes=2, courses=1)
     response = signed_in.post(reverse("apel:claim_new", args=[prog.public_id]), {"title": ""})
     assert response.status_code == 400 and "This field is required" in response.content.decode()
+    other = programme(outcomes=2, courses=2, title="Other")
+    elsewhere = {"title": "Mine", "courses": ["C2"]}  # a course of the other programme only
+    response = signed_in.post(reverse("apel:claim_new", args=[prog.public_id]), elsewhere)
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+    assert other.courses.count() == 2
     empty = programme(outcomes=0, title="No outcomes yet")
     response = signed_in.post(reverse("apel:claim_new", args=[empty.public_id]), {"title": "X"})
     assert response.status_code == 400
