@@ -64,17 +64,19 @@ def justify(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     if claim.is_frozen:
         return refused(request, claim, services.ClaimFrozen())
     form = JustificationForm(request.POST)
-    if not form.is_valid():
-        if "justification" not in form.errors:
-            return _not_understood(request, claim)
-        typed = Typed(
-            anchor=outcome_anchor(request.POST.get("outcome", "")),
-            text=request.POST.get("justification", ""),
-            error=" ".join(str(e) for e in form.errors["justification"]),
-        )
-        return claim_page(request, claim, typed=typed, status=400)
+    valid = form.is_valid()
+    if "outcome" in form.errors or set(form.errors) - {"justification"}:
+        return _not_understood(request, claim)
     try:
-        answer = _answer(claim, form.cleaned_data["outcome"])
+        answer = _answer(claim, request.POST["outcome"])
+        if not valid:
+            typed = Typed(
+                anchor=outcome_anchor(answer.outcome.code),
+                text=request.POST.get("justification", ""),
+                error=" ".join(str(e) for e in form.errors["justification"]),
+                field=f"{outcome_anchor(answer.outcome.code)}-justification",
+            )
+            return claim_page(request, claim, typed=typed, status=400)
         services.answer_justify(answer=answer, justification=form.cleaned_data["justification"])
     except services.ClaimRefused as error:
         return refused(request, claim, error)
@@ -139,10 +141,11 @@ def _add(
     return back_to(request, claim, outcome_anchor(answer.outcome.code), text)
 
 
-def _mapping(claim: Claim, form: MappingForm) -> Mapping:
-    answer = _answer(claim, form.cleaned_data["outcome"])
+def _mapping(claim: Claim, code: str, ref: str) -> Mapping:
+    """The mapping of the item `ref` ("kind:public_id") to the outcome `code`."""
+    answer = _answer(claim, code)
     try:
-        [item] = owned_targets(owner=claim.learner, refs=[form.cleaned_data["item"]])
+        [item] = owned_targets(owner=claim.learner, refs=[ref])
         return answer.mappings.select_related("answer__outcome", "answer__claim").get(
             **{str(item._meta.model_name): item}
         )
@@ -162,7 +165,7 @@ def mapping_remove(request: AuthenticatedRequest, public_id: str) -> HttpRespons
     if not form.is_valid():
         return _not_understood(request, claim)
     try:
-        mapping = _mapping(claim, form)
+        mapping = _mapping(claim, form.cleaned_data["outcome"], form.cleaned_data["item"])
         title = str(mapping.target)
         services.mapping_remove(mapping=mapping)
     except services.ClaimRefused as error:
@@ -179,18 +182,21 @@ def mapping_note(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     if claim.is_frozen:
         return refused(request, claim, services.ClaimFrozen())
     form = MappingNoteForm(request.POST)
-    if not form.is_valid():
-        if "note" not in form.errors:
-            return _not_understood(request, claim)
-        typed = Typed(
-            anchor=outcome_anchor(request.POST.get("outcome", "")),
-            item=request.POST.get("item", ""),
-            text=request.POST.get("note", ""),
-            error=" ".join(str(e) for e in form.errors["note"]),
-        )
-        return claim_page(request, claim, typed=typed, status=400)
+    valid = form.is_valid()
+    if set(form.errors) - {"note"}:
+        return _not_understood(request, claim)
     try:
-        mapping = _mapping(claim, form)
+        mapping = _mapping(claim, request.POST["outcome"], request.POST["item"])
+        if not valid:
+            anchor = outcome_anchor(mapping.answer.outcome.code)
+            typed = Typed(
+                anchor=anchor,
+                item=request.POST["item"],
+                text=request.POST.get("note", ""),
+                error=" ".join(str(e) for e in form.errors["note"]),
+                field=anchor,
+            )
+            return claim_page(request, claim, typed=typed, status=400)
         services.mapping_note(mapping=mapping, note=form.cleaned_data["note"])
     except services.ClaimRefused as error:
         return refused(request, claim, error)
@@ -235,7 +241,12 @@ def credential_note(request: AuthenticatedRequest, public_id: str) -> HttpRespon
     if not form.is_valid():
         if "badge" in form.errors:
             return _not_understood(request, claim)
-        return claim_page(request, claim, typed=Typed(credential=form), status=400)
+        typed = Typed(
+            credential=form,
+            error=_("Check the values you declared for the badge."),
+            field=f"credential-{form.data.get('badge', '')}",
+        )
+        return claim_page(request, claim, typed=typed, status=400)
     badge = Badge.objects.filter(owner=claim.learner, public_id=form.cleaned_data["badge"]).first()
     if badge is None:
         return _not_understood(request, claim)

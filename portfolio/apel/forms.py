@@ -32,6 +32,7 @@ class ClaimStartForm(forms.Form):
     courses = forms.ModelMultipleChoiceField(
         label=_("Courses you claim"),
         queryset=Course.objects.none(),
+        to_field_name="code",
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(

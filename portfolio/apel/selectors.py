@@ -122,7 +122,13 @@ def claim_view(*, claim: Claim, suggest: bool = False) -> ClaimView:
     )
     suggestions: list[Suggestion] = []
     if suggest and not claim.is_frozen:
-        owned = list(Badge.objects.filter(owner_id=claim.learner_id).only("pk", "name", "details"))
+        # public_id too: a page offering a suggestion names the badge by it (loading it
+        # afterwards cost a query per suggestion).
+        owned = list(
+            Badge.objects.filter(owner_id=claim.learner_id).only(
+                "pk", "public_id", "name", "details"
+            )
+        )
         mapped = {(r.answer.pk, m.badge_id) for r in rows for m in r.mappings if m.badge_id}
         suggestions = suggestions_for(answers=answers, badges=owned, mapped=mapped)
     return ClaimView(claim, rows, columns, transcript, suggestions)

@@ -124,6 +124,7 @@ class Typed:
     error: str = ""
     item: str = ""  # for a mapping's note: the item's key
     credential: CredentialNoteForm | None = None
+    field: str = ""  # the id of the element to go to, from the summary of the error
 
 
 @learner_only
@@ -170,6 +171,7 @@ def claim_page(
         "editable": editable,
         "assessed": assessed,
         "said": said,
+        "error": typed if typed.error else None,
         "credential_forms": _credential_forms(claim, view, typed, said) if editable else [],
         "title_form": ClaimTitleForm(initial={"title": claim.title}),
         "title_error": typed.error if typed.anchor == "summary" else "",
@@ -238,7 +240,11 @@ def claim_rename(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     claim = claim_or_404(request, public_id)
     form = ClaimTitleForm(request.POST)
     if not form.is_valid():
-        typed = Typed(anchor="summary", error=_("Give the claim a title of up to 200 characters."))
+        typed = Typed(
+            anchor="summary",
+            error=_("Give the claim a title of up to 200 characters."),
+            field="claim-title",
+        )
         return claim_page(request, claim, typed=typed, status=400)
     try:
         services.claim_rename(claim=claim, title=form.cleaned_data["title"])

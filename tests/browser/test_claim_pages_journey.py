@@ -84,9 +84,17 @@ class TestALearnerBuildingAClaim:
         expect(page.locator("#outcome-LO1 [data-said]")).to_have_text("Justification saved.")
         learner.check("justified")
 
-        # The badge says nothing of study hours: the learner declares them.
+        # The badge says nothing of study hours: the learner declares them. An EQF level
+        # out of range is refused, kept as typed, and focus goes to it.
         declared = page.locator(".apel-credential")
         declared.get_by_label("Study hours").fill("40")
+        declared.get_by_label("EQF level").fill("9")
+        declared.get_by_role("button", name="Save what you declare for “Network testing”").click()
+        expect(page.get_by_role("alert")).to_contain_text("Nothing was saved.")
+        expect(declared.get_by_label("EQF level")).to_be_focused()
+        expect(declared.get_by_label("Study hours")).to_have_value("40")
+        learner.check("declared-refused")
+        declared.get_by_label("EQF level").fill("")
         declared.get_by_role("button", name="Save what you declare for “Network testing”").click()
         expect(page.locator(".apel-transcript")).to_contain_text("40 self-declared")
         learner.check("declared")

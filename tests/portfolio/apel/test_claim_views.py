@@ -60,8 +60,8 @@ def test_starting_a_claim_on_some_courses_claims_their_outcomes(signed_in, peopl
     url = reverse("apel:claim_new", args=[prog.public_id])
     page = signed_in.get(url).content.decode()
     assert 'value="BSc Software Engineering"' in page and "C2 Course 2" in page
-    second = prog.courses.get(code="C2")
-    response = signed_in.post(url, {"title": "Year 1 claim", "courses": [second.pk]})
+    assert 'value="C2"' in page
+    response = signed_in.post(url, {"title": "Year 1 claim", "courses": ["C2"]})
     claim = Claim.objects.get(learner=people.learner)
     assert response.status_code == 302 and response["Location"] == claim.get_absolute_url()
     assert claim.title == "Year 1 claim"
@@ -69,9 +69,14 @@ def test_starting_a_claim_on_some_courses_claims_their_outcomes(signed_in, peopl
 
 
 def test_a_claim_needs_a_title_and_a_programme_with_outcomes(signed_in, people) -> None:
-    prog = programme(outcomes=2)
+    prog = programme(outcomes=2, courses=1)
     response = signed_in.post(reverse("apel:claim_new", args=[prog.public_id]), {"title": ""})
     assert response.status_code == 400 and "This field is required" in response.content.decode()
+    other = programme(outcomes=2, courses=2, title="Other")
+    elsewhere = {"title": "Mine", "courses": ["C2"]}  # a course of the other programme only
+    response = signed_in.post(reverse("apel:claim_new", args=[prog.public_id]), elsewhere)
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+    assert other.courses.count() == 2
     empty = programme(outcomes=0, title="No outcomes yet")
     response = signed_in.post(reverse("apel:claim_new", args=[empty.public_id]), {"title": "X"})
     assert response.status_code == 400
@@ -117,7 +122,6 @@ def test_the_claim_page_summarises_coverage_and_shows_every_part(signed_in, peop
     assert "Aligned to code LO3" in html  # the suggestion, with its reason
     assert "Micro-credential transcript" in html and "What you declare for “Testing”" in html
     assert 'name="csrfmiddlewaretoken"' in html and "Delete this draft" in html
-    assert "apel_export" not in html  # the export area comes with the exports helper
 
 
 def test_the_submit_button_appears_once_the_submit_page_exists(signed_in, people) -> None:
@@ -129,6 +133,21 @@ def test_the_submit_button_appears_once_the_submit_page_exists(signed_in, people
         assert ">Submit</a>" not in html
     else:
         assert f'href="{submit_url}"' in html
+
+
+def test_the_export_area_is_included_once_its_template_exists(
+    signed_in, people, settings, tmp_path
+) -> None:
+    partial = tmp_path / "exports" / "partials" / "apel_export.html"
+    partial.parent.mkdir(parents=True)
+    partial.write_text("<p>Export area for {{ claim.title }}</p>")
+    claim = claim_for(people.learner, programme(outcomes=1))
+    assert "Export area for" not in signed_in.get(claim.get_absolute_url()).content.decode()
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    html = signed_in.get(claim.get_absolute_url()).content.decode()
+    assert f"Export area for {claim.title}" in html
 
 
 def test_a_submitted_claim_is_shown_read_only_with_a_new_version_button(signed_in, people) -> None:

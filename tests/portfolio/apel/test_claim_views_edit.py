@@ -65,7 +65,11 @@ def test_a_too_long_justification_is_refused_and_given_back(signed_in, draft) ->
     html = response.content.decode()
     assert response.status_code == 400 and "at most 20000 characters" in html
     assert typed in html and 'aria-invalid="true"' in html
+    assert 'role="alert"' in html and 'href="#outcome-LO1-justification"' in html
     assert answer(draft, "LO1").justification == ""
+    elsewhere = {"outcome": "LO99", "justification": typed}
+    response = signed_in.post(url(draft, "claim_justify"), elsewhere)
+    assert response.status_code == 400 and "not part of this claim" in response.content.decode()
 
 
 def test_an_outcome_not_in_the_claim_is_refused(signed_in, draft) -> None:
@@ -184,6 +188,10 @@ def test_a_mappings_note_is_saved_or_given_back_when_too_long(signed_in, people,
     typed = "y" * (NOTE_MAX + 1)
     response = signed_in.post(url(draft, "claim_mapping_note"), {**data, "note": typed})
     assert response.status_code == 400 and typed in response.content.decode()
+    assert 'href="#outcome-LO1"' in response.content.decode()
+    unmapped = {"outcome": "LO2", "item": data["item"], "note": typed}
+    response = signed_in.post(url(draft, "claim_mapping_note"), unmapped)
+    assert response.status_code == 400 and "not mapped to this outcome" in response.content.decode()
     assert Mapping.objects.get().note == "Covers all of it."
 
 

@@ -21,12 +21,13 @@ PICKER_QUERIES = 11
 LIST_QUERIES = 4
 
 
-def filled(learner: Any, outcomes: int, items: int) -> Claim:
+def filled(learner: Any, outcomes: int, items: int, suggested: int = 1) -> Claim:
     """A draft with `items` items mapped round the outcomes: every kind there is
     (artefacts, attested ones, reflections, badges with declared values, a showcase
-    item) and a badge suggested but not mapped."""
+    item), and `suggested` badges suggested but not mapped."""
     evidence: list[Any] = [aligned_badge(learner, name="Testing", code="LO1")]
-    aligned_badge(learner, name="Suggested", code="LO2")
+    for n in range(suggested):
+        aligned_badge(learner, name=f"Suggested {n}", code=f"LO{n % outcomes + 2}")
     for n in range(items - 1):
         if n % 3 == 0:
             made = link_artefact(learner, title=f"Link {n}")
@@ -47,19 +48,25 @@ def filled(learner: Any, outcomes: int, items: int) -> Claim:
     return claim
 
 
-@pytest.mark.parametrize("outcomes,items", [(5, 5), (100, 200)])
+@pytest.mark.parametrize("outcomes,items,suggested", [(5, 5, 1), (100, 200, 8)])
 def test_the_claim_page_runs_a_fixed_number_of_queries(
-    client: Client, people, django_assert_max_num_queries, outcomes: int, items: int
+    client: Client,
+    people,
+    django_assert_max_num_queries,
+    outcomes: int,
+    items: int,
+    suggested: int,
 ) -> None:
-    claim = filled(people.learner, outcomes, items)
+    claim = filled(people.learner, outcomes, items, suggested)
     client.force_login(people.learner)
     with django_assert_max_num_queries(CLAIM_PAGE_QUERIES):
         response = client.get(claim.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count('class="apel-cell apel-cell--on"') == items
+    assert html.count('class="apel-cell--on"') == items
     assert html.count('class="card apel-outcome"') == outcomes
     assert "Attested by" in html and "Aligned to code LO2" in html
+    assert html.count('class="apel-suggestion"') == suggested
 
 
 @pytest.mark.parametrize("outcomes,items", [(5, 5), (100, 200)])
