@@ -24,6 +24,9 @@ _NAVIGATION: dict[str, list[tuple[str, Any]]] = {
     Role.TUTOR: [
         ("review_tutor:dashboard", _("Review")),
         ("accounts:tutor_dashboard", _("My cohorts")),
+        # Assessors are tutors by role (accounts.institutions.services); a tutor who
+        # assesses nothing sees an empty list that says so.
+        ("apel:assess_list", _("Claims to assess")),
     ],
     Role.ADMIN: [
         ("accounts:institution_dashboard", _("Institution")),

@@ -17,13 +17,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import AuthenticatedRequest, role_required
 from portfolio.apel import services
+from portfolio.apel.assessor_selectors import assessors_of
 from portfolio.apel.forms import ClaimStartForm, ClaimTitleForm, CredentialNoteForm
 from portfolio.apel.learner_selectors import claim_series
 from portfolio.apel.programme_access import programmes_visible_to
@@ -65,14 +66,6 @@ def back_to(request: AuthenticatedRequest, claim: Claim, anchor: str, text: str)
     return redirect(f"{claim.get_absolute_url()}#{anchor}")
 
 
-def _url_or_empty(name: str, **kwargs: Any) -> str:
-    """A page of another part of APEL, if that part is installed."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
-
-
 def _has_template(name: str) -> bool:
     try:
         get_template(name)
@@ -86,7 +79,7 @@ def claim_list(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "series": claim_series(learner=request.user),
         "programmes": programmes_visible_to(request.user).select_related("institution"),
-        "programme_list_url": _url_or_empty("apel:programme_list"),
+        "programme_list_url": reverse("apel:programme_list"),
     }
     return render(request, "apel/claim_list.html", context)
 
@@ -178,9 +171,7 @@ def claim_page(
         "versions": versions,
         "newer": next((v for v in versions if v.previous_id == claim.pk), None),
         "history": _history(claim, assessed),
-        "submit_url": _url_or_empty("apel:claim_submit", public_id=claim.public_id)
-        if editable
-        else "",
+        "assessors": list(assessors_of(claim=claim)),
         "has_export": _has_template(EXPORT_PARTIAL),
         "export_partial": EXPORT_PARTIAL,
     }

@@ -29,6 +29,7 @@ def claims(people) -> tuple[Claim, Claim]:
 
 def claim_urls(claim: Claim) -> list[tuple[str, str, dict]]:
     written = answer(claim, "LO1").mappings.get().reflection
+    assert written is not None
     badge = claim.learner.badges.get()
     item = {"outcome": "LO1", "item": f"reflection:{written.public_id}"}
     to_badge = {"outcome": "LO2", "badge": badge.public_id}

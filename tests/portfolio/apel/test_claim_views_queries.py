@@ -2,6 +2,7 @@
 number of outcomes and items: pinned at 5 outcomes x 5 items and 100 x 200, with the
 same bound for both."""
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -44,7 +45,7 @@ def filled(learner: Any, outcomes: int, items: int, suggested: int = 1) -> Claim
             item=item,
             showcase_item=showcase.sections.get().items.get() if n == 1 else None,
         )
-    services.credential_note_set(claim=claim, badge=evidence[0], study_hours=4)
+    services.credential_note_set(claim=claim, badge=evidence[0], study_hours=Decimal(4))
     return claim
 
 
