@@ -1,8 +1,9 @@
 """The claim as data: what the APEL evidence PDF embeds (claim.json) and its verification
 page offers, for an admissions system to read without retyping the PDF.
 
-Format `learner-portfolio/apel-claim/1`, one JSON object (UTF-8, dates ISO 8601, money-
-like numbers as decimal strings so nothing is rounded, absent values null):
+Format `learner-portfolio/apel-claim/1`, one JSON object (UTF-8, dates ISO 8601,
+credits and hours as decimal strings ("6", "2.5") so nothing is rounded, absent values
+null):
 
 - `format`: the string above. A change that removes or redefines a field gets a new
   number; fields may be added within a version.
@@ -98,9 +99,10 @@ def _when(value: datetime | date | None) -> str | None:
 
 
 def _number(value: Any) -> Any:
-    """A Decimal as its exact string; an empty value as null."""
+    """A Decimal as its exact value in plain digits without trailing zeros ("6", "2.5"),
+    however the database stores it; an empty value as null."""
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value.normalize(), "f")
     return None if value == "" else value
 
 
@@ -227,10 +229,10 @@ def _transcript(transcript: Transcript, refs: dict[str, str]) -> dict[str, Any]:
             for line in transcript.lines
         ],
         "totals": {
-            "credits_issuer_stated": str(transcript.credits_issuer),
-            "credits_self_declared": str(transcript.credits_self),
-            "credits_total": str(transcript.credits_total),
-            "study_hours": str(transcript.hours),
+            "credits_issuer_stated": _number(transcript.credits_issuer),
+            "credits_self_declared": _number(transcript.credits_self),
+            "credits_total": _number(transcript.credits_total),
+            "study_hours": _number(transcript.hours),
             "credits_sought": _number(transcript.credits_sought),
             "credit_cap": _number(transcript.credit_cap),
             "over_cap": transcript.over_cap,
