@@ -60,9 +60,8 @@ def test_a_task_delivered_three_times_makes_one_apel_pdf(
     assert export.attempts == 1
     assert ClaimEvent.objects.filter(claim=built.claim, kind="exported").count() == 1
     folder = Path(settings.MEDIA_ROOT) / "exports"
-    assert sorted(f"exports/{p.name}" for p in folder.glob("*")) == sorted(
-        [export.file.name, export.attachment.name]
-    )
+    stored_names = sorted(f"exports/{p.name}" for p in folder.glob("*"))
+    assert stored_names == sorted([str(export.file.name), str(export.attachment.name)])
     with export.attachment.open("rb") as stored:
         assert stored.read() == claim_json(claim=built.claim)
     with export.file.open("rb") as pdf:
