@@ -15,8 +15,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,7 +37,6 @@ from portfolio.models import (
 )
 
 learner_only = role_required(Role.LEARNER)
-EXPORT_PARTIAL = "exports/partials/apel_export.html"
 STATUS_KEY = "apel_status"
 
 
@@ -64,14 +61,6 @@ def back_to(request: AuthenticatedRequest, claim: Claim, anchor: str, text: str)
     the page's script puts focus on it)."""
     request.session[STATUS_KEY] = {"claim": str(claim.public_id), "anchor": anchor, "text": text}
     return redirect(f"{claim.get_absolute_url()}#{anchor}")
-
-
-def _has_template(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 @learner_only
@@ -172,8 +161,6 @@ def claim_page(
         "newer": next((v for v in versions if v.previous_id == claim.pk), None),
         "history": _history(claim, assessed),
         "assessors": list(assessors_of(claim=claim)),
-        "has_export": _has_template(EXPORT_PARTIAL),
-        "export_partial": EXPORT_PARTIAL,
     }
     return render(request, "apel/claim_detail.html", context, status=status)
 

@@ -58,7 +58,7 @@ def export_claim(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
         )
     except services.ExportRefused as refused:
         messages.error(request, str(refused))
-        return redirect("exports:list")
+        return redirect(claim)
     return redirect(export)
 
 
