@@ -28,9 +28,13 @@ class Record:
 
     def __init__(self, data: Any, where: str) -> None:
         if not isinstance(data, dict):
-            raise ManifestInvalid(where, "must be an object")
+            raise ManifestInvalid(where or "manifest.json", "must be an object")
         self.data = data
         self.where = where
+
+    def at(self, key: str) -> str:
+        """Where `key` of this record is, as the refusal names it."""
+        return f"{self.where}.{key}" if self.where else key
 
     def _get(self, key: str, kinds: type, *, optional: bool) -> Any:
         value = self.data.get(key)
@@ -38,15 +42,15 @@ class Record:
             return None
         wrong_bool = isinstance(value, bool) and kinds is not bool  # True is an int too
         if not isinstance(value, kinds) or wrong_bool:
-            raise ManifestInvalid(f"{self.where}.{key}", f"must be {_describe(kinds)}")
+            raise ManifestInvalid(self.at(key), f"must be {_describe(kinds)}")
         return value
 
     def text(self, key: str, *, max_length: int | None = None, required: bool = False) -> str:
         value = self._get(key, str, optional=not required) or ""
         if required and not value.strip():
-            raise ManifestInvalid(f"{self.where}.{key}", "must not be empty")
+            raise ManifestInvalid(self.at(key), "must not be empty")
         if max_length is not None and len(value) > max_length:
-            raise ManifestInvalid(f"{self.where}.{key}", f"is longer than {max_length} characters")
+            raise ManifestInvalid(self.at(key), f"is longer than {max_length} characters")
         return str(value)
 
     def ident(self, key: str = "id", *, optional: bool = False) -> str | None:
@@ -54,7 +58,7 @@ class Record:
         if value is None:
             return None
         if not _ID.match(value):
-            raise ManifestInvalid(f"{self.where}.{key}", "is not an identifier")
+            raise ManifestInvalid(self.at(key), "is not an identifier")
         return str(value)
 
     def required_id(self, key: str = "id") -> str:
@@ -64,7 +68,7 @@ class Record:
         value = self.text(key)
         allowed = [str(c) for c in choices]
         if not (blank and value == "") and value not in allowed:
-            raise ManifestInvalid(f"{self.where}.{key}", f"must be one of {', '.join(allowed)}")
+            raise ManifestInvalid(self.at(key), f"must be one of {', '.join(allowed)}")
         return value
 
     def boolean(self, key: str) -> bool:
@@ -73,7 +77,7 @@ class Record:
     def integer(self, key: str, *, minimum: int = 0, maximum: int = 2**31) -> int | None:
         value = self._get(key, int, optional=True)
         if value is not None and not minimum <= value <= maximum:
-            raise ManifestInvalid(f"{self.where}.{key}", "is out of range")
+            raise ManifestInvalid(self.at(key), "is out of range")
         return value
 
     def decimal(self, key: str) -> Decimal | None:
@@ -83,9 +87,9 @@ class Record:
         try:
             number = Decimal(value)
         except InvalidOperation:
-            raise ManifestInvalid(f"{self.where}.{key}", "is not a number") from None
+            raise ManifestInvalid(self.at(key), "is not a number") from None
         if not number.is_finite() or abs(number) >= 10**5:
-            raise ManifestInvalid(f"{self.where}.{key}", "is out of range")
+            raise ManifestInvalid(self.at(key), "is out of range")
         return number
 
     def day(self, key: str) -> date | None:
@@ -93,32 +97,32 @@ class Record:
         try:
             return date.fromisoformat(value) if value else None
         except ValueError:
-            raise ManifestInvalid(f"{self.where}.{key}", "is not a date") from None
+            raise ManifestInvalid(self.at(key), "is not a date") from None
 
     def moment(self, key: str) -> datetime | None:
         value = self._get(key, str, optional=True)
         try:
             found = datetime.fromisoformat(value) if value else None
         except ValueError:
-            raise ManifestInvalid(f"{self.where}.{key}", "is not a date and time") from None
+            raise ManifestInvalid(self.at(key), "is not a date and time") from None
         if found is not None and found.tzinfo is None:
-            raise ManifestInvalid(f"{self.where}.{key}", "has no time zone")
+            raise ManifestInvalid(self.at(key), "has no time zone")
         return found
 
     def records(self, key: str) -> list[Record]:
         values = self._get(key, list, optional=True) or []
-        return [Record(value, f"{self.where}.{key}[{n}]") for n, value in enumerate(values)]
+        return [Record(value, f"{self.at(key)}[{n}]") for n, value in enumerate(values)]
 
     def strings(self, key: str, *, max_length: int = 2000) -> list[str]:
         values = self._get(key, list, optional=True) or []
         for n, value in enumerate(values):
             if not isinstance(value, str) or len(value) > max_length:
-                raise ManifestInvalid(f"{self.where}.{key}[{n}]", "must be a short text")
+                raise ManifestInvalid(f"{self.at(key)}[{n}]", "must be a short text")
         return list(values)
 
     def record(self, key: str) -> Record | None:
         value = self.data.get(key)
-        return None if value is None else Record(value, f"{self.where}.{key}")
+        return None if value is None else Record(value, self.at(key))
 
     def json_object(self, key: str) -> dict[str, Any]:
         return dict(self._get(key, dict, optional=True) or {})

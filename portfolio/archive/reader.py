@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import TemporaryUploadedFile
 
 from portfolio.archive.fields import ManifestInvalid, Record
 from portfolio.archive.manifest import FORMAT, KINDS, MANIFEST, VERSION
-from portfolio.archive.safezip import ArchiveRefused, Limits, SafeZip
+from portfolio.archive.safezip import ArchiveRefused, Limits, SafeZip, mismatch
 
 MANIFEST_MAX_BYTES = 64 * 1024 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -100,11 +100,7 @@ class ArchiveReader:
 
 def _check(entry: Listed, digest: str, size: int) -> None:
     if size != entry.size or digest != entry.sha256:
-        raise ArchiveRefused(
-            f"“{entry.path[:200]}” in the archive does not match the SHA-256 and size in its "
-            "manifest: the archive was changed or damaged after it was made. Download it "
-            "again and upload that copy."
-        )
+        raise ArchiveRefused(mismatch(entry.path))
 
 
 def _read_manifest(archive: SafeZip) -> Record:
@@ -124,7 +120,7 @@ def _read_manifest(archive: SafeZip) -> Record:
             "The archive's manifest.json is damaged: it is not readable JSON. Download the "
             "archive again and upload that copy."
         ) from None
-    manifest = Record(data, "manifest")
+    manifest = Record(data, "")
     if data.get("format") != FORMAT:
         raise ArchiveRefused(
             "This ZIP file's manifest.json is not one of ours, so it is not an archive made "
