@@ -15,27 +15,14 @@ from portfolio.models import ArchiveImport, ArchiveImportState, ImportedRecord
 from tests import filemakers as make
 from tests.portfolio.archive.builders import (
     account_rows,
-    export_archive,
     import_archive,
     relisted,
     rezip,
-    rich_account,
     stored_files,
     with_manifest,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-_made: dict[str, bytes] = {}
-
-
-@pytest.fixture
-def archive(people: Any) -> bytes:
-    """One rich account's archive, made once for the module (the bytes outlive the
-    database of the test that made them)."""
-    if "data" not in _made:
-        rich_account(people.learner, people.tutor)
-        _made["data"] = export_archive(people.learner)
-    return _made["data"]
 
 
 @pytest.fixture
