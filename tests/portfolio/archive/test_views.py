@@ -5,7 +5,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from artefacts.services import Details, artefact_create_text
 from portfolio.models import ArchiveImport, ArchiveImportState, Export, ExportKind
@@ -141,3 +143,32 @@ def test_another_learners_archive_imports_into_an_empty_account(made):
     assert response["Location"] == found.get_absolute_url()
     assert found.state == ArchiveImportState.DONE
     assert account_rows(stranger)["artefacts"] == 1
+
+
+def test_a_learner_finds_their_exports_and_data_from_their_profile(people):
+    page = signed_in(people.learner).get("/profile/").content.decode()
+    assert 'href="/exports/">Exports and your data</a>' in page
+    assert "Exports and your data" not in signed_in(people.tutor).get("/profile/").content.decode()
+
+
+def _imports(owner: Any, count: int) -> None:
+    for n in range(count):
+        ArchiveImport.objects.create(
+            owner=owner,
+            original_name=f"archive-{n}.zip",
+            idempotency_key=f"{owner.pk}-{n}-{ArchiveImport.objects.count()}",
+            state=ArchiveImportState.DONE,
+        )
+
+
+def test_the_import_page_runs_the_same_queries_however_many_imports(
+    people, django_assert_num_queries
+):
+    client = signed_in(people.learner)
+    _imports(people.learner, 1)
+    client.get("/archive/import/")  # the session and the user, read once
+    with CaptureQueriesContext(connection) as few:
+        client.get("/archive/import/")
+    _imports(people.learner, 9)
+    with django_assert_num_queries(len(few)):
+        assert client.get("/archive/import/").content.decode().count("archive-") == 10
