@@ -205,3 +205,8 @@ def test_files_over_the_learners_quota(refused, archive, settings):
     message = refused(archive)
     assert "The files in this archive need" in message
     assert "but your account has 1000\xa0bytes left" in message
+
+
+def test_two_records_with_the_same_id(refused, archive):
+    data = with_manifest(archive, lambda m: m["goals"].append(dict(m["goals"][0])))
+    assert "goals[1].id is the id of an earlier record too" in refused(data)
