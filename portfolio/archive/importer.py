@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from artefacts.services import storage_remaining
 from core.storage import files_removed_on_error
 from portfolio.archive.manifest import KINDS
+from portfolio.archive.progress import Progress
 from portfolio.archive.reader import ArchiveReader
 from portfolio.archive.restore import Restore
 from portfolio.archive.restore_claims import restore_claims
@@ -125,8 +126,14 @@ def archive_import_run(*, import_id: int) -> ArchiveImport | None:
 
 def _run(archive_import: ArchiveImport, owner: Any, reader: ArchiveReader) -> dict[str, Any]:
     _refuse_over_quota(owner, reader)
+    with Progress(archive_import.pk) as report:
+        return _restore(archive_import, owner, reader, report)
+
+
+def _restore(
+    archive_import: ArchiveImport, owner: Any, reader: ArchiveReader, report: Progress
+) -> dict[str, Any]:
     total = sum(len(reader.records(kind)) for kind in KINDS)
-    report = _reporter(archive_import)
     tick_every = every(total, report, _("Importing"))
     done = 0
 
@@ -187,15 +194,6 @@ def _claim(import_id: int) -> ArchiveImport | None:
         found.attempts += 1
         found.save(update_fields=["state", "started_at", "attempts", "updated_at"])
     return found
-
-
-def _reporter(archive_import: ArchiveImport) -> Any:
-    def report(stage: str, done: int, total: int) -> None:
-        ArchiveImport.objects.filter(pk=archive_import.pk, state=ArchiveImportState.RUNNING).update(
-            stage=stage[:200], done=done, total=total
-        )
-
-    return report
 
 
 @transaction.atomic
