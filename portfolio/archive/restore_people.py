@@ -4,6 +4,7 @@ and their tutors' review meetings, goals and feedback. The people are not accoun
 here: their names stay in the archive, and the rows made here name no author."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.html import render_markdown
 from portfolio.archive.fields import Record
@@ -55,7 +56,7 @@ def restore_attestations(run: Restore) -> None:
             run.report.skip(
                 "attestations",
                 record.text("item_title", max_length=200),
-                "The evidence it attests was not imported.",
+                _("The evidence it attests was not imported."),
             )
         run.tick()
 
@@ -77,6 +78,7 @@ def _meetings(run: Restore) -> None:
         source_id = record.required_id()
         if source_id in found:
             run.remember("meetings", source_id, found[source_id], existing=True)
+            run.tick()
             continue
         summary = record.text("summary_markdown", max_length=100_000)
         meeting = ReviewMeeting.objects.create(
@@ -87,6 +89,7 @@ def _meetings(run: Restore) -> None:
         )
         keep_dates(meeting, created_at=record.moment("created_at"))
         run.remember("meetings", source_id, meeting)
+        run.tick()
 
 
 def _goals(run: Restore) -> None:
@@ -98,6 +101,7 @@ def _goals(run: Restore) -> None:
         source_id = record.required_id()
         if source_id in found:
             run.remember("goals", source_id, found[source_id], existing=True)
+            run.tick()
             continue
         meeting_id = record.ident("meeting", optional=True) or ""
         goal = Goal.objects.create(
@@ -112,6 +116,7 @@ def _goals(run: Restore) -> None:
         goal.evidence.set([a for a in evidence if a is not None])
         keep_dates(goal, created_at=record.moment("created_at"))
         run.remember("goals", source_id, goal)
+        run.tick()
 
 
 def _threads(run: Restore) -> None:
@@ -125,11 +130,13 @@ def _threads(run: Restore) -> None:
         source_id = record.required_id()
         if source_id in found:
             run.remember("feedback", source_id, found[source_id], existing=True)
+            run.tick()
             continue
         reference = record.ref()
         target = run.target(reference)
         if reference is not None and target is None:
-            run.report.skip("feedback", "", "What it was about was not imported.")
+            run.report.skip("feedback", "", _("What it was about was not imported."))
+            run.tick()
             continue
         thread = FeedbackThread.objects.create(
             learner=run.owner,
@@ -141,6 +148,7 @@ def _threads(run: Restore) -> None:
         for comment in record.records("comments"):
             _comment(run, thread, comment)
         run.remember("feedback", source_id, thread)
+        run.tick()
 
 
 def _comment(run: Restore, thread: FeedbackThread, record: Record) -> None:
