@@ -1,7 +1,8 @@
 """`make bench`: set up a throwaway database, run every benchmark, print the tables.
 `python -m bench capacity` runs only the capacity and overload benchmark,
-`python -m bench exports` only the showcase PDF export and `python -m bench apel` only
-the APEL evidence PDF export."""
+`python -m bench exports` only the showcase PDF export, `python -m bench apel` only the
+APEL evidence PDF export, and `python -m bench archive` only the archive of a whole
+account (BENCH_ARCHIVE_MB sets its size of files)."""
 
 import os
 import sys
@@ -27,6 +28,16 @@ def main() -> int:
         print(f"Database: {database_url}", flush=True)
         print(capacity.run())
         return 0
+    if sys.argv[1:] == ["archive"]:
+        from bench import archive
+
+        print(f"Database: {database_url}", flush=True)
+        skipped = archive.skip_reason()
+        if skipped:
+            print(f"Archive: skipped ({skipped}).")
+        else:
+            print(archive.format_result(archive.run()))
+        return 0
     if sys.argv[1:] == ["exports"]:
         from bench import exports
 
@@ -42,6 +53,7 @@ def main() -> int:
     # Imported after configure(): these modules import models, which need django.setup().
     from bench import (
         apel,
+        archive,
         badge_verification,
         badges,
         capacity,
@@ -88,6 +100,12 @@ def main() -> int:
     print(exports.format_result(exports.run()))
     print()
     print(apel.format_result(apel.run()))
+    print()
+    skipped = archive.skip_reason()
+    if skipped:
+        print(f"Archive: skipped ({skipped}).")
+    else:
+        print(archive.format_result(archive.run()))
     print()
     print(capacity.run())
     print()

@@ -92,3 +92,11 @@ KINDS: dict[str, DocumentKind] = {
 
 def kind_of(export: Export) -> DocumentKind:
     return KINDS[export.kind]
+
+
+def record_issued(export: Export) -> None:
+    """What else happens when an export is done: a document kind's own step; nothing
+    for a file that is not a document (the account archive, the Leap2A file)."""
+    kind = KINDS.get(export.kind)
+    if kind is not None:
+        kind.issued(export)

@@ -14,6 +14,7 @@ from portfolio.models.apel import (
     Programme,
     Recommendation,
 )
+from portfolio.models.archive import ArchiveImport, ArchiveImportState, ImportedRecord
 from portfolio.models.attestations import (
     Attestation,
     AttestationImmutable,
@@ -38,6 +39,8 @@ from portfolio.models.showcases import Section, ShareLink, Showcase, ShowcaseIte
 
 __all__ = [
     "GOAL_TITLE_MAX",
+    "ArchiveImport",
+    "ArchiveImportState",
     "Attestation",
     "AttestationImmutable",
     "AttestationRequest",
@@ -55,6 +58,7 @@ __all__ = [
     "FeedbackRequest",
     "FeedbackThread",
     "Goal",
+    "ImportedRecord",
     "Judgement",
     "LearningOutcome",
     "Mapping",
