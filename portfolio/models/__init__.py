@@ -21,6 +21,7 @@ from portfolio.models.attestations import (
     Statement,
 )
 from portfolio.models.exports import Export, ExportKind, ExportState
+from portfolio.models.leap2a import Leap2AEntry, leap2a_source_key
 from portfolio.models.review import (
     GOAL_TITLE_MAX,
     FeedbackComment,
@@ -56,6 +57,7 @@ __all__ = [
     "FeedbackThread",
     "Goal",
     "Judgement",
+    "Leap2AEntry",
     "LearningOutcome",
     "Mapping",
     "Notification",
@@ -71,4 +73,5 @@ __all__ = [
     "ShowcaseItem",
     "Statement",
     "first_sentence",
+    "leap2a_source_key",
 ]
