@@ -81,7 +81,9 @@ def leap2a_export(
 
 def _gather(owner: Any) -> entries.Portfolio:
     """Everything exported, in a fixed number of queries whatever the portfolio's size."""
-    items = ShowcaseItem.objects.order_by("position", "pk")
+    items = ShowcaseItem.objects.select_related("artefact", "reflection", "badge").order_by(
+        "position", "pk"
+    )
     sections = Section.objects.order_by("position", "pk").prefetch_related(
         Prefetch("items", queryset=items)
     )

@@ -24,6 +24,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from artefacts.models import Artefact
 from artefacts.services import storage_remaining
@@ -34,7 +35,7 @@ from core.uploads import UploadRejected
 from portfolio.archive import leap2a_create as create
 from portfolio.archive.leap2a_pages import Item, outline_of, parts_of
 from portfolio.archive.leap2a_parse import MAX_XML_BYTES, Leap2ARefused, parse_feed
-from portfolio.archive.leap2a_plan import Plan, Planned, plan_import
+from portfolio.archive.leap2a_plan import PERSON_KEPT, Plan, Planned, plan_import
 from portfolio.archive.leap2a_report import ALREADY, IMPORTED, SKIPPED, Leap2AReport
 from portfolio.archive.safezip import Limits, SafeZip
 from portfolio.models import Leap2AEntry, leap2a_source_key
@@ -135,6 +136,8 @@ class _Importer:
         for planned in self.plan.with_role("person", "journal", "folder", "other"):
             self.report.add(planned.role, planned.entry.title, SKIPPED, planned.reason)
             self._step(planned)
+        if self.plan.feed.author_name and not self.plan.with_role("person"):
+            self.report.add("person", self.plan.feed.author_name, SKIPPED, PERSON_KEPT)
 
     # --- One entry each ---------------------------------------------------------------
 
@@ -186,9 +189,10 @@ class _Importer:
         for reason in outline.skipped_blocks:
             self.report.add("item", showcase.title, SKIPPED, reason)
         self._record(planned.entry.id, showcase)
-        note = _("%(items)d items in %(sections)d sections.") % {
-            "items": added,
-            "sections": len(sections),
+        note = _("%(items)s in %(sections)s.") % {
+            "items": ngettext("%(n)d item", "%(n)d items", added) % {"n": added},
+            "sections": ngettext("%(n)d section", "%(n)d sections", len(sections))
+            % {"n": len(sections)},
         }
         self.report.add("showcase", showcase.title, IMPORTED, note)
         self._step(planned)

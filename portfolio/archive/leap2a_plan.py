@@ -27,6 +27,9 @@ _MAHARA_SKIPPED = {
     "resume": gettext_lazy("a résumé item"),
     "plans": gettext_lazy("a plan or task"),
 }
+PERSON_KEPT = gettext_lazy(
+    "Your account keeps its own name and email: the learner's details in the file were not copied."
+)
 
 
 @dataclass
@@ -106,10 +109,7 @@ def _member(archive: SafeZip, href: str, base: str) -> str:
 def _role(entry: Entry, feed: Feed) -> tuple[str, str]:
     types = entry.types
     if "person" in types or (feed.author_uri and entry.id == feed.author_uri):
-        return "person", _(
-            "Your account keeps its own name and email: the learner's details in the file "
-            "were not copied."
-        )
+        return "person", str(PERSON_KEPT)
     if "selection" in types or entry.blocks is not None:
         return _selection(entry)
     if entry.mahara_plugin in _MAHARA_SKIPPED:

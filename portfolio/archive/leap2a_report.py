@@ -25,8 +25,9 @@ class Leap2AReport:
     source: str = ""  # the system the file came from, as it names itself
     lines: list[ReportLine] = field(default_factory=list)
 
-    def add(self, kind: str, title: str, outcome: str, reason: str = "") -> None:
-        self.lines.append(ReportLine(kind, title[:300], outcome, reason))
+    def add(self, kind: str, title: Any, outcome: str, reason: Any = "") -> None:
+        """`title` and `reason` may be lazy translations: they are kept as text."""
+        self.lines.append(ReportLine(kind, str(title)[:300], outcome, str(reason)))
 
     def of(self, outcome: str) -> list[ReportLine]:
         return [line for line in self.lines if line.outcome == outcome]
