@@ -22,8 +22,12 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
     allowance) is stopped at its first file, before any of the file is read; a file that
     passes the limit while it arrives is stopped there. Either way the rest of the body is
     left unread, `request.upload_stopped` is True, and the file's name and the reason are
-    listed in `request.upload_refusals`.
+    listed in `request.upload_refusals`. Subclasses change the limit (`max_bytes`).
     """
+
+    @property
+    def max_bytes(self) -> int:
+        return int(settings.ARTEFACT_MAX_UPLOAD_BYTES)
 
     def handle_raw_input(
         self,
@@ -34,8 +38,7 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
         encoding: str | None = None,
     ) -> None:
         # Acted on at the first file, so the fields before it (the CSRF token) are read.
-        limit = settings.ARTEFACT_MAX_UPLOAD_BYTES
-        self.request_too_large = content_length > limit + FORM_ALLOWANCE
+        self.request_too_large = content_length > self.max_bytes + FORM_ALLOWANCE
         super().handle_raw_input(input_data, META, content_length, boundary, encoding)
 
     def new_file(self, field_name: str, file_name: str, *args: Any, **kwargs: Any) -> None:
@@ -47,7 +50,7 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
-        if self.received > settings.ARTEFACT_MAX_UPLOAD_BYTES:
+        if self.received > self.max_bytes:
             self._stop(self.file_name)
         self.hasher.update(raw_data)
         return super().receive_data_chunk(raw_data, start)
@@ -58,7 +61,7 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
         return uploaded
 
     def _stop(self, file_name: str | None) -> None:
-        limit = filesizeformat(settings.ARTEFACT_MAX_UPLOAD_BYTES)
+        limit = filesizeformat(self.max_bytes)
         request: Any = self.request
         request.upload_stopped = True
         request.upload_refusals = [

@@ -12,5 +12,11 @@ app.autodiscover_tasks()
 # Task modules inside the portfolio app's sub-packages: autodiscovery looks only at each
 # installed app's own tasks.py, and a worker that has not imported a module drops its tasks.
 app.autodiscover_tasks(
-    ["portfolio.review", "portfolio.showcases", "portfolio.exports", "badges.registries"]
+    [
+        "portfolio.review",
+        "portfolio.showcases",
+        "portfolio.exports",
+        "portfolio.archive",
+        "badges.registries",
+    ]
 )

@@ -218,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portfolio.exports.tasks.exports_sweep_task",
         "schedule": timedelta(minutes=1),
     },
+    "archive-imports-sweep": {
+        "task": "portfolio.archive.tasks.archive_imports_sweep_task",
+        "schedule": timedelta(minutes=1),
+    },
     "review-digest-sweep": {
         "task": "portfolio.review.tasks.notification_digest_sweep_task",
         "schedule": timedelta(minutes=5),
@@ -324,6 +328,11 @@ EXPORT_MAX_ATTEMPTS = int(os.environ.get("EXPORT_MAX_ATTEMPTS", "2"))
 EXPORT_MEMORY_LIMIT_MB = int(os.environ.get("EXPORT_MEMORY_LIMIT_MB", "2048"))
 EXPORT_IMAGE_MAX_SIDE = int(os.environ.get("EXPORT_IMAGE_MAX_SIDE", "1600"))
 EXPORT_DATA_URL_MAX_BYTES = 64 * 1024
+# Archives of a whole account ("Download everything") and their import: the time one may
+# take, the largest archive that may be uploaded, and the most files one may hold.
+ARCHIVE_TIME_LIMIT = int(os.environ.get("ARCHIVE_TIME_LIMIT", "3600"))
+ARCHIVE_MAX_UPLOAD_BYTES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_BYTES", 4 * 1024**3))
+ARCHIVE_MAX_MEMBERS = int(os.environ.get("ARCHIVE_MAX_MEMBERS", "50000"))
 EXPORT_VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("EXPORT_VERIFY_MAX_UPLOAD_BYTES", 50 * 1024**2))
 EXPORT_VERIFY_UPLOADS_PER_HOUR = int(os.environ.get("EXPORT_VERIFY_UPLOADS_PER_HOUR", "30"))
 EXPORT_SIGNING_KEY = os.environ.get("EXPORT_SIGNING_KEY", "")

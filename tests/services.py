@@ -29,6 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 import boto3
 import kombu.pools
 import pytest
+import redis
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -193,11 +194,15 @@ def broker_down() -> Iterator[None]:
 
 @dataclass
 class ThrowawayRedis:
-    """A redis-server of our own, with the persistence README "Workers and Redis" asks
-    for (append-only file), so a restart keeps its queues."""
+    """A redis-server of our own on its own port, for tests that stop it (an outage) or
+    restart it; never the machine's shared one. `persistent` gives it the persistence
+    README "Workers and Redis" asks for (append-only file in `folder`), so a restart
+    keeps its queues; `extra` are more server arguments (e.g. a memory limit)."""
 
     port: int
-    folder: Path
+    folder: Path | None = None
+    persistent: bool = False
+    extra: tuple[str, ...] = ()
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -205,18 +210,24 @@ class ThrowawayRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        durable = (
+            ("--dir", str(self.folder), "--appendonly", "yes", "--appendfsync", "everysec",
+             "--maxmemory-policy", "noeviction")
+            if self.persistent and self.folder is not None
+            else ("--appendonly", "no")
+        )  # fmt: skip
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-             "--dir", str(self.folder), "--appendonly", "yes", "--appendfsync", "everysec",
-             "--maxmemory-policy", "noeviction", "--save", ""],
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             *durable, *self.extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                client.ping()
                 return
-            except OSError:
+            except redis.ConnectionError:
                 time.sleep(0.05)
         pytest.fail(f"redis-server did not start on port {self.port}")
 
@@ -232,14 +243,16 @@ def throwaway_redis(tmp_path: Path) -> Iterator[ThrowawayRedis]:
     reserved for these tests (RELIABILITY_REDIS_PORT, default 6391)."""
     if connection.vendor == "sqlite":
         pytest.skip("a worker process cannot open SQLite's in-memory test database")
-    redis = ThrowawayRedis(
-        port=int(os.environ.get("RELIABILITY_REDIS_PORT", "6391")), folder=tmp_path
+    server = ThrowawayRedis(
+        port=int(os.environ.get("RELIABILITY_REDIS_PORT", "6391")),
+        folder=tmp_path,
+        persistent=True,
     )
-    redis.start()
+    server.start()
     try:
-        yield redis
+        yield server
     finally:
-        redis.stop()
+        server.stop()
 
 
 # --- S3 ---------------------------------------------------------------------------------

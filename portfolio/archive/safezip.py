@@ -59,7 +59,7 @@ CHUNK = 1024 * 1024
 WHOLE_READ_LIMIT = 64 * 1024 * 1024
 
 
-__all__ = ["ArchiveRefused", "Limits", "Member", "MemberStream", "SafeZip"]
+__all__ = ["ArchiveRefused", "Limits", "Member", "MemberStream", "SafeZip", "mismatch"]
 
 
 class SafeZip:
@@ -125,16 +125,10 @@ class SafeZip:
                     upload.write(chunk)
                 digest = stream.hexdigest()
             written = upload.tell()
-            if size is not None and written != size:
-                raise ArchiveRefused(
-                    f"“{name[:200]}” in the archive is {written} bytes, but the manifest says "
-                    f"{size}: the archive was changed or damaged after it was made."
-                )
-            if sha256 is not None and digest != sha256.lower():
-                raise ArchiveRefused(
-                    f"“{name[:200]}” in the archive does not match the SHA-256 in its "
-                    "manifest: the archive was changed or damaged after it was made."
-                )
+            if (size is not None and written != size) or (
+                sha256 is not None and digest != sha256.lower()
+            ):
+                raise ArchiveRefused(mismatch(name))
             upload.size = written
             upload.sha256 = digest  # type: ignore[attr-defined]  # read by artefact upload
             upload.seek(0)
@@ -245,6 +239,15 @@ class MemberStream:
         self._archive._count(len(data))
         self._hash.update(data)
         return data
+
+
+def mismatch(name: str) -> str:
+    """The refusal of a member that is not the file the archive lists (size or hash)."""
+    return (
+        f"“{name[:200]}” in the archive does not match the SHA-256 and size listed for it: "
+        "the archive was changed or damaged after it was made. Download it again and "
+        "upload that copy."
+    )
 
 
 def _damaged(name: str) -> ArchiveRefused:

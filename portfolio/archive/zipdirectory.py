@@ -159,6 +159,14 @@ def refuse_too_many_entries(fileobj: IO[bytes], limits: Limits) -> None:
     at = tail.rfind(_EOCD)
     if at < 0 or len(tail) < at + 22:
         return
+    comment_length = struct.unpack("<H", tail[at + 20 : at + 22])[0]
+    if at + 22 + comment_length != len(tail):
+        # The last end record is not the archive's own: the file stops early, and what
+        # looks like a directory is that of a ZIP stored inside it (a Word document...).
+        raise ArchiveRefused(
+            "This file is not a ZIP archive, or it is damaged or incomplete (it may not "
+            "have finished downloading). Download the archive again and upload that copy."
+        )
     count = struct.unpack("<H", tail[at + 10 : at + 12])[0]
     directory_size = struct.unpack("<I", tail[at + 12 : at + 16])[0]
     if (count == 0xFFFF or directory_size == 0xFFFFFFFF) and (

@@ -21,6 +21,14 @@ TOO_BIG = _(
     "The export needed more memory than it may use and was stopped. Try again with "
     "fewer or smaller images."
 )
+ARCHIVE_TOO_LONG = _(
+    "Making your archive took too long and was stopped. Try again later; if it stops "
+    "again, tell the site's administrators."
+)
+ARCHIVE_BROKEN = _(
+    "Something went wrong while making your archive. Try again; if it fails again, tell "
+    "the site's administrators."
+)
 BROKEN = _(
     "Something went wrong while making the PDF. Try again; if it fails again, tell the "
     "site's administrators."
@@ -32,7 +40,14 @@ def notify_finished(export: Export) -> None:
     they want it). Called inside the transaction that finishes the export."""
     from portfolio.review.notifications import notify
 
-    if export.state == ExportState.DONE:
+    done = export.state == ExportState.DONE
+    if not export.is_issued_document:  # the archive of everything
+        text = str(
+            _("Your archive is ready to download.")
+            if done
+            else _("Your archive could not be made.")
+        )
+    elif done:
         text = str(_("Your PDF of “%(title)s” is ready to download.")) % {"title": export.title}
     else:
         text = str(_("Your PDF of “%(title)s” could not be made.")) % {"title": export.title}

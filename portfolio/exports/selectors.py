@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from badges.models import Badge
 from portfolio.models import Export, ExportState, ShareLink
+from portfolio.models.exports import ISSUED_KINDS
 
 
 def exports_owned(*, owner: Any) -> QuerySet[Export]:
@@ -26,7 +27,9 @@ def normalise_code(code: str) -> str:
 def export_issued(*, code: str) -> Export:
     """The issued (done or withdrawn) export with this verification code."""
     return Export.objects.select_related("owner").get(
-        verify_code=normalise_code(code), state__in=(ExportState.DONE, ExportState.WITHDRAWN)
+        verify_code=normalise_code(code),
+        state__in=(ExportState.DONE, ExportState.WITHDRAWN),
+        kind__in=ISSUED_KINDS,  # an archive is a private copy, never checked here
     )
 
 

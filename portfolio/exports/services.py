@@ -10,6 +10,7 @@ from a done row, so nobody can see a half-written one.
 
 import hashlib
 import logging
+import shutil
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,14 +72,28 @@ def export_request(*, owner: Any, showcase: Showcase, request_key: str = "") -> 
         idempotency_key=key,
         stage=_("Waiting to start"),
     )
-    _enqueue(export.pk)
+    export_enqueue(export)
     return export
 
 
-def _enqueue(export_id: int) -> None:
+def time_limit(kind: str) -> int:
+    """The hard time limit of rendering an export of this kind, in seconds."""
+    if kind == ExportKind.ARCHIVE_ZIP:
+        return int(settings.ARCHIVE_TIME_LIMIT)
+    return int(settings.EXPORT_TIME_LIMIT)
+
+
+def export_enqueue(export: Export) -> None:
+    """Queue the rendering of `export` once the current transaction commits, with the
+    time limits of its kind (an archive of a whole account may take far longer)."""
     from portfolio.exports.tasks import export_render_task
 
-    transaction.on_commit(lambda: export_render_task.delay(export_id))
+    export_id, limit = export.pk, time_limit(export.kind)
+    transaction.on_commit(
+        lambda: export_render_task.apply_async(
+            (export_id,), time_limit=limit, soft_time_limit=limit - 60
+        )
+    )
 
 
 def export_render(*, export_id: int) -> Export | None:
@@ -86,6 +102,8 @@ def export_render(*, export_id: int) -> Export | None:
     export = _claim(export_id)
     if export is None:
         return None
+    if export.kind == ExportKind.ARCHIVE_ZIP:
+        return _render_archive(export)
     showcase = export.showcase
     if not may_export(user=export.owner, showcase=showcase):
         export_fail(export_id=export.pk, message=str(messages.NOT_ALLOWED))
@@ -114,6 +132,17 @@ def export_render(*, export_id: int) -> Export | None:
         return _store(export, signed)
     finally:
         document.close()
+
+
+def _render_archive(export: Export) -> Export | None:
+    from portfolio.archive.export import archive_build
+
+    archive = archive_build(export=export, report=_reporter(export))
+    try:
+        _reporter(export)(_("Saving"), 0, 0)
+        return _store(export, archive)
+    finally:
+        shutil.rmtree(archive.parent, ignore_errors=True)
 
 
 def _claim(export_id: int) -> Export | None:
@@ -223,14 +252,22 @@ def export_withdraw(*, export: Export) -> Export:
 
 
 def exports_sweep(*, now: Any = None) -> int:
-    """Exports whose worker died: rendering for longer than the hard time limit. Each is
-    queued again while it has attempts left, else marked failed. Returns how many."""
+    """Exports whose worker died: rendering for longer than the hard time limit of their
+    kind. Each is queued again while it has attempts left, else marked failed. Returns
+    how many."""
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.EXPORT_TIME_LIMIT + 30)
+    archive = Q(kind=ExportKind.ARCHIVE_ZIP)
+
+    def started_before(kind: str) -> Q:
+        return Q(started_at__lt=now - timedelta(seconds=time_limit(kind) + 30))
+
     stale = list(
-        Export.objects.filter(state=ExportState.RENDERING, started_at__lt=cutoff).values_list(
-            "pk", "attempts"
+        Export.objects.filter(state=ExportState.RENDERING)
+        .filter(
+            (~archive & started_before(ExportKind.SHOWCASE_PDF))
+            | (archive & started_before(ExportKind.ARCHIVE_ZIP))
         )
+        .values_list("pk", "attempts")
     )
     for pk, attempts in stale:
         if attempts < settings.EXPORT_MAX_ATTEMPTS:
@@ -238,7 +275,7 @@ def exports_sweep(*, now: Any = None) -> int:
                 if Export.objects.filter(pk=pk, state=ExportState.RENDERING).update(
                     state=ExportState.QUEUED, stage=_("Waiting to start again"), done=0, total=0
                 ):
-                    _enqueue(pk)
+                    export_enqueue(Export.objects.get(pk=pk))
         else:
             export_fail(export_id=pk, message=str(messages.STOPPED))
     return len(stale)

@@ -9,6 +9,7 @@ from celery import shared_task
 from django.conf import settings
 
 from portfolio.exports import messages, services
+from portfolio.models import Export, ExportKind
 
 logger = logging.getLogger(__name__)
 
@@ -26,17 +27,20 @@ def export_render_task(self: Any, export_id: int) -> str:
     sweep to queue again or fail."""
     if not self.request.is_eager:
         _cap_memory()
+    archive = Export.objects.filter(pk=export_id, kind=ExportKind.ARCHIVE_ZIP).exists()
     try:
         done = services.export_render(export_id=export_id)
     except SoftTimeLimitExceeded:
-        services.export_fail(export_id=export_id, message=str(messages.TOO_LONG))
+        message = messages.ARCHIVE_TOO_LONG if archive else messages.TOO_LONG
+        services.export_fail(export_id=export_id, message=str(message))
         return "too long"
     except MemoryError:
         services.export_fail(export_id=export_id, message=str(messages.TOO_BIG))
         return "too big"
     except Exception:
         logger.exception("Export %s failed", export_id)
-        services.export_fail(export_id=export_id, message=str(messages.BROKEN))
+        message = messages.ARCHIVE_BROKEN if archive else messages.BROKEN
+        services.export_fail(export_id=export_id, message=str(message))
         return "failed"
     return "done" if done is not None else "skipped"
 

@@ -86,7 +86,7 @@ def export_download(request: AuthenticatedRequest, public_id: str) -> Any:
     return serve_file(
         request,
         stored=export.file,
-        content_type="application/pdf",
+        content_type=export.content_type,
         filename=export.download_name,
         inline=False,
     )

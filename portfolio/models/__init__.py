@@ -14,6 +14,7 @@ from portfolio.models.apel import (
     Programme,
     Recommendation,
 )
+from portfolio.models.archive import ArchiveImport, ArchiveImportState, ImportedRecord
 from portfolio.models.attestations import (
     Attestation,
     AttestationImmutable,
@@ -39,6 +40,8 @@ from portfolio.models.showcases import Section, ShareLink, Showcase, ShowcaseIte
 
 __all__ = [
     "GOAL_TITLE_MAX",
+    "ArchiveImport",
+    "ArchiveImportState",
     "Attestation",
     "AttestationImmutable",
     "AttestationRequest",
@@ -56,6 +59,7 @@ __all__ = [
     "FeedbackRequest",
     "FeedbackThread",
     "Goal",
+    "ImportedRecord",
     "Judgement",
     "Leap2AEntry",
     "LearningOutcome",

@@ -152,6 +152,9 @@ class Attestation(BaseModel):
     fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64)
     withdraw_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # Set when the attestation came in a learner's archive (portfolio.archive): a record
+    # of what was attested elsewhere, kept as given, with no link to withdraw it here.
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
 
     objects = AttestationQuerySet.as_manager()
 

@@ -26,13 +26,25 @@ def new_verify_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def new_file_name() -> str:
-    return f"exports/{uuid.uuid4().hex}.pdf"
+def new_file_name(extension: str = "pdf") -> str:
+    return f"exports/{uuid.uuid4().hex}.{extension}"
 
 
 class ExportKind(models.TextChoices):
     SHOWCASE_PDF = "showcase_pdf", _("Showcase PDF")
     APEL_PDF = "apel_pdf", _("APEL evidence PDF")
+    # Everything in a learner's account (portfolio.archive): a private copy for its owner,
+    # never a document issued to others, so it has no verification page.
+    ARCHIVE_ZIP = "archive_zip", _("Archive of everything")
+
+
+# What each kind of export is stored and downloaded as: (extension, content type).
+FILE_FORMATS: dict[str, tuple[str, str]] = {
+    ExportKind.SHOWCASE_PDF: ("pdf", "application/pdf"),
+    ExportKind.APEL_PDF: ("pdf", "application/pdf"),
+    ExportKind.ARCHIVE_ZIP: ("zip", "application/zip"),
+}
+ISSUED_KINDS = (ExportKind.SHOWCASE_PDF, ExportKind.APEL_PDF)
 
 
 class ExportState(models.TextChoices):
@@ -119,6 +131,19 @@ class Export(BaseModel):
         return int(100 * self.done / self.total) if self.total else 0
 
     @property
+    def extension(self) -> str:
+        return FILE_FORMATS[self.kind][0]
+
+    @property
+    def content_type(self) -> str:
+        return FILE_FORMATS[self.kind][1]
+
+    @property
+    def is_issued_document(self) -> bool:
+        """A document we issue to others, with a verification page (not an archive)."""
+        return self.kind in ISSUED_KINDS
+
+    @property
     def download_name(self) -> str:
         safe = "".join(c if c.isalnum() or c in " -_" else " " for c in self.title)
-        return f"{' '.join(safe.split())[:80] or 'export'}.pdf"
+        return f"{' '.join(safe.split())[:80] or 'export'}.{self.extension}"

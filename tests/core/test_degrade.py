@@ -4,10 +4,7 @@ live in it answer 503 "try again in a minute", never 500, leaving nothing half-d
 The cache is a real Redis on a throwaway port that each test stops, as in an outage."""
 
 import re
-import subprocess
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -23,43 +20,16 @@ from portfolio.review.notifications import notify
 from portfolio.showcases import services
 from tests.conftest import People
 from tests.factories import PASSWORD
-from tests.services import stop
+from tests.services import ThrowawayRedis
 from tests.test_crawl import crawl
 
 PORT = 6396
 MESSAGE = "We can't check this right now"
 
 
-@dataclass
-class ThrowawayRedis:
-    process: subprocess.Popen[bytes] | None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                *("redis-server", "--port", str(PORT), "--bind", "127.0.0.1"),
-                *("--save", "", "--appendonly", "no"),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=PORT, socket_connect_timeout=0.2)
-        for _ in range(100):
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        pytest.fail(f"redis-server did not start on port {PORT}")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop(self.process, grace=5)
-            self.process = None
-
-
 @pytest.fixture
 def cache_server(settings) -> Iterator[ThrowawayRedis]:
-    server = ThrowawayRedis(process=None)
+    server = ThrowawayRedis(port=PORT)
     server.start()
     settings.CACHES = {
         "default": {

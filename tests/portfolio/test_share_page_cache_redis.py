@@ -2,8 +2,6 @@
 port, stopped by the tests as in an outage): counts are atomic INCRs there, and with
 Redis down the page is rendered and counted in the database, never answered with 503."""
 
-import subprocess
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,39 +14,16 @@ from portfolio.models import ShareLink
 from portfolio.showcases.tasks import link_opens_fold_task
 from tests.conftest import People
 from tests.portfolio.showcase_data import Shared, shared_showcase
-from tests.services import stop
+from tests.services import ThrowawayRedis
 
 pytestmark = pytest.mark.django_db
 PORT = 6386
 
 
-class Server:
-    def __init__(self, *extra: str) -> None:
-        self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
-            [
-                *("redis-server", "--port", str(PORT), "--bind", "127.0.0.1"),
-                *("--save", "", "--appendonly", "no", *extra),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=PORT, socket_connect_timeout=0.2)
-        for _ in range(100):
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        pytest.fail(f"redis-server did not start on port {PORT}")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop(self.process, grace=5)
-            self.process = None
-
-
 @pytest.fixture
-def cache_server(settings: Any, request: pytest.FixtureRequest) -> Iterator[Server]:
-    server = Server(*getattr(request, "param", ()))
+def cache_server(settings: Any, request: pytest.FixtureRequest) -> Iterator[ThrowawayRedis]:
+    server = ThrowawayRedis(port=PORT, extra=tuple(getattr(request, "param", ())))
+    server.start()
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -77,7 +52,7 @@ def _count(world: Shared) -> int:
 
 
 def test_pages_are_counted_in_redis_and_folded_into_the_database(
-    client: Client, world: Shared, cache_server: Server
+    client: Client, world: Shared, cache_server: ThrowawayRedis
 ) -> None:
     for _ in range(6):
         _open(client, world)
@@ -89,7 +64,7 @@ def test_pages_are_counted_in_redis_and_folded_into_the_database(
 
 
 def test_with_redis_down_the_page_is_rendered_and_counted_in_the_database(
-    client: Client, world: Shared, cache_server: Server
+    client: Client, world: Shared, cache_server: ThrowawayRedis
 ) -> None:
     _open(client, world)
     cache_server.stop()
@@ -104,7 +79,7 @@ def test_with_redis_down_the_page_is_rendered_and_counted_in_the_database(
     "cache_server", [("--maxmemory", "1mb", "--maxmemory-policy", "noeviction")], indirect=True
 )
 def test_with_redis_full_the_page_is_rendered_and_counted_in_the_database(
-    client: Client, world: Shared, cache_server: Server
+    client: Client, world: Shared, cache_server: ThrowawayRedis
 ) -> None:
     full = redis.Redis(port=PORT)
     with pytest.raises(redis.exceptions.OutOfMemoryError):  # full, and evicting nothing

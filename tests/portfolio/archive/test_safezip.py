@@ -53,7 +53,7 @@ def test_extract_gives_a_temporary_upload_checked_against_the_manifest():
             assert upload.read() == data
         with pytest.raises(ArchiveRefused, match="does not match the SHA-256"):
             archive.extract("files/a.txt", sha256="0" * 64)
-        with pytest.raises(ArchiveRefused, match="manifest says 6"):
+        with pytest.raises(ArchiveRefused, match="does not match the SHA-256 and size"):
             archive.extract("files/a.txt", size=6)
 
 
