@@ -20,15 +20,22 @@ gives back exactly what was exported.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
+import tempfile
+import uuid
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from artefacts.models import Artefact
 from artefacts.selectors import artefacts_owned
@@ -37,14 +44,16 @@ from badges.models import Badge
 from badges.selectors import badges_owned
 from portfolio.archive import leap2a_entries as entries
 from portfolio.archive.leap2a_writer import FeedWriter
-from portfolio.models import Section, Showcase, ShowcaseItem
+from portfolio.exports.documents import Progress as StageProgress
+from portfolio.exports.documents import every
+from portfolio.models import Export, ExportKind, ExportState, Section, Showcase, ShowcaseItem
+from portfolio.models.exports import new_file_name
 from reflections.selectors import reflections_filtered
 
 Progress = Callable[[int, int], None]
+RUNNING = (ExportState.QUEUED, ExportState.RENDERING)
 _CHUNK = 1024 * 1024
 _HEAD = 512
-# Already compressed: stored as they are, so exporting spends no time deflating them.
-_STORED_MEDIA = frozenset({"image", "audio", "video"})
 
 
 @dataclass
@@ -77,6 +86,62 @@ def leap2a_export(
     summary.badges = sum(1 for b in data.badges if b.pk not in data.missing_badges)
     summary.showcases = len(data.showcases)
     return summary
+
+
+class Leap2ARequestRefused(Exception):
+    """The message says why, for the learner."""
+
+
+@transaction.atomic
+def leap2a_export_request(*, owner: Any, request_key: str = "") -> Export:
+    """Queue a Leap2A export of the owner's portfolio on the export machinery, once: the
+    same `request_key` (a double click, a resent form) gives back the same export, and so
+    does asking again while one is being made."""
+    if not (getattr(owner, "is_active", False) and getattr(owner, "is_learner", False)):
+        raise Leap2ARequestRefused(_("Only a learner can export their portfolio."))
+    key = hashlib.sha256(
+        f"{owner.pk}:{ExportKind.LEAP2A_ZIP}:{request_key or uuid.uuid4()}".encode()
+    ).hexdigest()
+    existing = Export.objects.filter(idempotency_key=key).first() or (
+        Export.objects.filter(owner=owner, kind=ExportKind.LEAP2A_ZIP, state__in=RUNNING).first()
+    )
+    if existing is not None:
+        return existing
+    export = Export.objects.create(
+        owner=owner,
+        kind=ExportKind.LEAP2A_ZIP,
+        title=_("Leap2A export of your portfolio"),
+        file_name=new_file_name("zip"),
+        idempotency_key=key,
+        stage=_("Waiting to start"),
+    )
+    from portfolio.exports.services import export_enqueue
+
+    export_enqueue(export)
+    return export
+
+
+def leap2a_build(*, export: Export, report: StageProgress) -> Path:
+    """Write the Leap2A ZIP of the export's owner to a temporary file and return it (the
+    export task body); the caller stores it and removes its folder (`path.parent`)."""
+    folder = Path(tempfile.mkdtemp(prefix="leap2a-", dir=settings.FILE_UPLOAD_TEMP_DIR))
+    target = folder / "leap2a.zip"
+    stage = _("Copying your files")
+    ticks: list[Callable[[int], None]] = []
+
+    def progress(done: int, total: int) -> None:
+        if not ticks:
+            ticks.append(every(total, report, stage))
+        ticks[0](done)
+
+    try:
+        report(_("Reading your portfolio"), 0, 0)
+        with target.open("wb") as out:
+            leap2a_export(owner=export.owner, destination=out, progress=progress)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return target
 
 
 def _gather(owner: Any) -> entries.Portfolio:
@@ -114,21 +179,22 @@ def _write_files(
     """Copy every enclosed file into the archive, streaming. Returns entry id -> name in
     the archive; records in `data` what could not be read."""
     names: dict[str, str] = {}
-    jobs: list[tuple[str, Callable[[bytes], str], Callable[[], IO[bytes]], bool]] = []
+    jobs: list[tuple[str, Callable[[bytes], str], Callable[[], IO[bytes]]]] = []
     for artefact in data.artefacts:
         if artefact.kind == Artefact.Kind.FILE and artefact.file:
             name = f"files/{artefact.public_id.hex}/{artefact.original_filename or 'file'}"
-            stored = artefact.media in _STORED_MEDIA
-            jobs.append((entries.entry_id(artefact), _fixed(name), _opener(artefact.file), stored))
+            jobs.append((entries.entry_id(artefact), _fixed(name), _opener(artefact.file)))
     for badge in data.badges:
         namer, opener = _badge_file(badge)
-        jobs.append((entries.entry_id(badge), namer, opener, False))
-    for done, (entry, namer, opener, stored) in enumerate(jobs, 1):
+        jobs.append((entries.entry_id(badge), namer, opener))
+    for done, (entry, namer, opener) in enumerate(jobs, 1):
         try:
             with opener() as source:
                 head = source.read(_HEAD)
                 info = zipfile.ZipInfo(namer(head), timezone.now().timetuple()[:6])
-                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+                # Stored as they are: most are compressed already, and a file that would
+                # deflate to a hundredth of its size would look like a ZIP bomb to an import.
+                info.compress_type = zipfile.ZIP_STORED
                 with archive.open(info, "w", force_zip64=True) as target:
                     target.write(head)
                     shutil.copyfileobj(source, target, _CHUNK)

@@ -78,7 +78,7 @@ def export_request(*, owner: Any, showcase: Showcase, request_key: str = "") -> 
 
 def time_limit(kind: str) -> int:
     """The hard time limit of rendering an export of this kind, in seconds."""
-    if kind == ExportKind.ARCHIVE_ZIP:
+    if kind in (ExportKind.ARCHIVE_ZIP, ExportKind.LEAP2A_ZIP):
         return int(settings.ARCHIVE_TIME_LIMIT)
     return int(settings.EXPORT_TIME_LIMIT)
 
@@ -104,6 +104,8 @@ def export_render(*, export_id: int) -> Export | None:
         return None
     if export.kind == ExportKind.ARCHIVE_ZIP:
         return _render_archive(export)
+    if export.kind == ExportKind.LEAP2A_ZIP:
+        return _render_leap2a(export)
     showcase = export.showcase
     if not may_export(user=export.owner, showcase=showcase):
         export_fail(export_id=export.pk, message=str(messages.NOT_ALLOWED))
@@ -138,6 +140,17 @@ def _render_archive(export: Export) -> Export | None:
     from portfolio.archive.export import archive_build
 
     archive = archive_build(export=export, report=_reporter(export))
+    try:
+        _reporter(export)(_("Saving"), 0, 0)
+        return _store(export, archive)
+    finally:
+        shutil.rmtree(archive.parent, ignore_errors=True)
+
+
+def _render_leap2a(export: Export) -> Export | None:
+    from portfolio.archive.leap2a_export import leap2a_build
+
+    archive = leap2a_build(export=export, report=_reporter(export))
     try:
         _reporter(export)(_("Saving"), 0, 0)
         return _store(export, archive)
@@ -256,7 +269,7 @@ def exports_sweep(*, now: Any = None) -> int:
     kind. Each is queued again while it has attempts left, else marked failed. Returns
     how many."""
     now = now or timezone.now()
-    archive = Q(kind=ExportKind.ARCHIVE_ZIP)
+    archive = Q(kind__in=(ExportKind.ARCHIVE_ZIP, ExportKind.LEAP2A_ZIP))
 
     def started_before(kind: str) -> Q:
         return Q(started_at__lt=now - timedelta(seconds=time_limit(kind) + 30))
