@@ -53,7 +53,7 @@ def leap2a_import(
     Raises ArchiveRefused, with what is wrong in plain words, and imports nothing, for an
     archive we will not read; otherwise returns what became of each entry."""
     with SafeZip(source, limits=Limits()) as archive:
-        feed_name = _feed_member(archive)
+        feed_name = feed_member(archive)
         with archive.open(feed_name) as stream:
             feed = parse_feed(b"".join(stream.chunks()))
         plan = plan_import(feed, archive, base=feed_name)
@@ -64,7 +64,7 @@ def leap2a_import(
         return importer.report
 
 
-def _feed_member(archive: SafeZip) -> str:
+def feed_member(archive: SafeZip) -> str:
     """leap2a.xml at the top of the archive, or in its one top folder (an export that was
     unpacked and zipped again)."""
     for name in FEED_NAMES:

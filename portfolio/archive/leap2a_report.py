@@ -4,9 +4,17 @@ Kept as JSON with the import (see `as_dict`)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# The archive import's names for kinds of record, which its pages count by.
+_ARCHIVE_KINDS = {
+    "artefact": "artefacts",
+    "reflection": "reflections",
+    "badge": "badges",
+    "showcase": "showcases",
+}
 IMPORTED = "imported"
 ALREADY = "already"  # imported before from the same file: nothing new was made
 SKIPPED = "skipped"
@@ -54,3 +62,26 @@ class Leap2AReport:
     def from_dict(cls, data: dict[str, Any]) -> Leap2AReport:
         lines = [ReportLine(**line) for line in data.get("lines", [])]
         return cls(source=str(data.get("source", "")), lines=lines)
+
+
+def report_json(report: Leap2AReport) -> dict[str, Any]:
+    """The report as `ArchiveImport.report` keeps it: counts and skipped entries in the
+    archive import's shape (its pages read those), and every line under "leap2a"."""
+    created: Counter[str] = Counter()
+    existing: Counter[str] = Counter()
+    for line in report.lines:
+        kind = _ARCHIVE_KINDS.get(line.kind)
+        if kind and line.outcome == IMPORTED:
+            created[kind] += 1
+        elif kind and line.outcome == ALREADY:
+            existing[kind] += 1
+    skipped = [
+        {"kind": _ARCHIVE_KINDS.get(s.kind, s.kind), "title": s.title, "reason": s.reason}
+        for s in report.skipped
+    ]
+    return {
+        "created": dict(created),
+        "existing": dict(existing),
+        "skipped": skipped,
+        "leap2a": report.as_dict(),
+    }
