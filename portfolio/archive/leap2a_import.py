@@ -18,6 +18,7 @@ nothing new.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -55,7 +56,10 @@ def leap2a_import(
     with SafeZip(source, limits=Limits()) as archive:
         feed_name = feed_member(archive)
         with archive.open(feed_name) as stream:
-            feed = parse_feed(b"".join(stream.chunks()))
+            data = b"".join(stream.chunks())
+        feed = parse_feed(data)
+        # Entries are known by their feed's id; a feed without one, by its exact bytes.
+        feed.id = feed.id or f"urn:sha256:{hashlib.sha256(data).hexdigest()}"
         plan = plan_import(feed, archive, base=feed_name)
         importer = _Importer(owner=owner, plan=plan, archive=archive, progress=progress)
         importer.refuse_over_quota()

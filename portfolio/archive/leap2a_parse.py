@@ -82,6 +82,7 @@ class Entry:
     mahara_plugin: str = ""
     mahara_type: str = ""
     blocks: list[Block] | None = None  # a Mahara page's blocks, in reading order
+    page_type: str = ""  # a Mahara page's type: portfolio, profile, dashboard...
     extension: dict[str, str] = field(default_factory=dict)  # ours: markdown, note, badge...
 
     def category(self, scheme: str) -> str:
@@ -230,6 +231,7 @@ def _entry(element: ET.Element, prefixes: dict[str, str]) -> Entry:
             entry.mahara_type = _mahara_attribute(child, "type")
         elif ns.is_mahara(namespace) and local == "view":
             entry.blocks = _blocks(child)
+            entry.page_type = _mahara_attribute(child, "type")
         elif namespace == ns.PORTFOLIO_EXT:
             entry.extension[local] = child.get("source") or (child.text or "")
     entry.types, entry.categories, entry.links = frozenset(types), categories, links

@@ -27,6 +27,12 @@ _MAHARA_SKIPPED = {
     "resume": gettext_lazy("a résumé item"),
     "plans": gettext_lazy("a plan or task"),
 }
+# Pages Mahara makes for every account, not showcases of the learner's choosing.
+_MAHARA_OWN_PAGES = {
+    "profile": gettext_lazy("your Mahara profile page"),
+    "dashboard": gettext_lazy("your Mahara dashboard"),
+    "grouphomepage": gettext_lazy("a Mahara group's home page"),
+}
 PERSON_KEPT = gettext_lazy(
     "Your account keeps its own name and email: the learner's details in the file were not copied."
 )
@@ -112,6 +118,8 @@ def _role(entry: Entry, feed: Feed) -> tuple[str, str]:
         return "person", str(PERSON_KEPT)
     if "selection" in types or entry.blocks is not None:
         return _selection(entry)
+    if (entry.mahara_plugin, entry.mahara_type) == ("internal", "html"):
+        return "resource", ""  # a Mahara note: a written piece
     if entry.mahara_plugin in _MAHARA_SKIPPED:
         return "other", _("This is %(what)s from Mahara, which has no equivalent here.") % {
             "what": _MAHARA_SKIPPED[entry.mahara_plugin]
@@ -127,6 +135,10 @@ def _role(entry: Entry, feed: Feed) -> tuple[str, str]:
 
 
 def _selection(entry: Entry) -> tuple[str, str]:
+    if entry.page_type in _MAHARA_OWN_PAGES:
+        return "other", _("This is %(what)s, which has no equivalent here.") % {
+            "what": _MAHARA_OWN_PAGES[entry.page_type]
+        }
     kind = entry.category("selection_type")
     if kind == "Blog":
         return "journal", _(

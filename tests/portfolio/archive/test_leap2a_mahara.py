@@ -92,9 +92,9 @@ def test_the_report_says_what_was_imported_and_what_was_skipped_and_why(people) 
 def test_what_a_fuller_mahara_export_holds_and_we_do_not_keep_is_skipped_with_reasons(
     people,
 ) -> None:
-    """Mahara's person entry, a comment, a résumé item, a page block showing nothing we
-    hold, and a block pointing at an entry the file lacks: each reported, nothing else
-    lost."""
+    """Mahara's person entry, a comment, a profile page, a résumé item, a page block
+    showing nothing we hold, and a block pointing at an entry the file lacks: each
+    reported, nothing else lost."""
     extra = b"""
     <entry><title>Lena Learner</title><id>portfolio:artefactinternal</id>
       <updated>2026-12-07T16:28:10+00:00</updated><content type="text"/>
@@ -103,6 +103,11 @@ def test_what_a_fuller_mahara_export_holds_and_we_do_not_keep_is_skipped_with_re
       <updated>2026-12-07T16:28:10+00:00</updated><content type="text">Well done</content>
       <rdf:type rdf:resource="leap2:entry"/>
       <mahara:artefactplugin mahara:type="comment" mahara:plugin="comment"/></entry>
+    <entry><title>Profile page</title><id>portfolio:view1</id>
+      <updated>2026-12-07T16:28:10+00:00</updated><content type="text"/>
+      <rdf:type rdf:resource="leap2:selection"/>
+      <category term="Webpage" scheme="categories:selection_type#"/>
+      <mahara:view mahara:newlayout="1" mahara:type="profile" mahara:ownerformat="6"/></entry>
     <entry><title>BSc Computing</title><id>portfolio:artefact91</id>
       <updated>2026-12-07T16:28:10+00:00</updated><content type="text">2019</content>
       <rdf:type rdf:resource="leap2:activity"/></entry>
@@ -134,7 +139,11 @@ def test_what_a_fuller_mahara_export_holds_and_we_do_not_keep_is_skipped_with_re
     assert skipped[("item", "portfolio:artefact99")] == (
         "“Showcase 10” shows something the file does not contain."
     )
-    assert len(report.skipped) == 5
+    assert skipped[("other", "Profile page")] == (
+        "This is your Mahara profile page, which has no equivalent here."
+    )
+    assert len(report.skipped) == 6
+    assert Showcase.objects.filter(owner=people.learner).count() == 1
     assert Reflection.objects.filter(owner=people.learner).count() == 8
     assert Showcase.objects.get(owner=people.learner).sections.get().items.count() == 10
 
@@ -178,3 +187,41 @@ def test_a_collection_becomes_one_showcase_with_a_section_per_page(people) -> No
     ]
     assert sections[1].intro_markdown == "What I *changed*."
     assert sections[1].intro_html == "<p>What I <em>changed</em>.</p>"
+
+
+def test_a_mahara_note_becomes_a_written_piece(people) -> None:
+    note = b"""
+    <entry><title>My note</title><id>portfolio:artefact30</id>
+      <updated>2026-12-07T16:28:10+00:00</updated>
+      <content type="html">&lt;p&gt;Notes from the &lt;b&gt;visit&lt;/b&gt;.&lt;/p&gt;</content>
+      <rdf:type rdf:resource="leap2:entry"/>
+      <mahara:artefactplugin mahara:type="html" mahara:plugin="internal"/></entry>
+    </feed>"""
+    archive = with_feed(sample_bytes(), lambda xml: xml.replace(b"</feed>", note))
+
+    leap2a_import(owner=people.learner, source=io.BytesIO(archive))
+
+    piece = Artefact.objects.get(owner=people.learner, kind=Artefact.Kind.TEXT)
+    assert (piece.title, piece.body_markdown) == ("My note", "Notes from the **visit**.")
+    assert piece.body_html == "<p>Notes from the <strong>visit</strong>.</p>"
+
+
+def test_a_feed_without_an_id_is_known_by_its_bytes(people) -> None:
+    """Importing it again adds nothing; a different file without an id is a new one."""
+    anonymous = with_feed(
+        sample_bytes(),
+        lambda xml: xml.replace(b"<id>http://127.0.0.1:25080/export/2/1796660928</id>", b""),
+    )
+    other = with_feed(anonymous, lambda xml: xml.replace(b"Showcase 10</title>", b"Page</title>"))
+
+    leap2a_import(owner=people.learner, source=io.BytesIO(anonymous))
+    again = leap2a_import(owner=people.learner, source=io.BytesIO(anonymous))
+    leap2a_import(owner=people.learner, source=io.BytesIO(other))
+
+    assert not again.imported and len(again.already) == 11
+    assert sorted(
+        Showcase.objects.filter(owner=people.learner).values_list("title", flat=True)
+    ) == [
+        "Page",
+        "Showcase 10",
+    ]
