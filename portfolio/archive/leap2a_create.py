@@ -26,9 +26,9 @@ from badges.services import badges_import
 from core.html import LONGEST_BRACKET_RUN
 from core.models import Visibility
 from core.uploads import extension_of
+from portfolio.archive.leap2a_feed import Entry
 from portfolio.archive.leap2a_html import html_to_markdown, html_to_text
 from portfolio.archive.leap2a_pages import Outline
-from portfolio.archive.leap2a_parse import Entry
 from portfolio.archive.leap2a_plan import Planned
 from portfolio.archive.leap2a_report import IMPORTED, SKIPPED, ReportLine
 from portfolio.archive.safezip import SafeZip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from artefacts.models import Artefact
 from badges.models import Badge
-from core.models import Visibility
 from portfolio.archive import leap2a_namespaces as ns
+from portfolio.archive import leap2a_writer as put
 from portfolio.archive.leap2a_writer import FeedWriter, Name
 from portfolio.models import Showcase, ShowcaseItem
 from reflections.models import Reflection
@@ -84,7 +84,7 @@ def write_feed(
     w.element("id", portfolio_prefix(owner).rstrip("/"))
     w.element("title", _("Portfolio of %(name)s, exported %(when)s")
               % {"name": owner.display_name, "when": date_format(now, "DATE_FORMAT")})  # fmt: skip
-    w.element("updated", _time(now))
+    w.element("updated", put.rfc3339(now))
     w.element("generator", "Learner Portfolio", {(None, "uri"): f"{settings.SITE_URL}/"})
     w.open("author")
     w.element("name", owner.display_name)
@@ -108,41 +108,41 @@ def write_feed(
 
 
 def _person(w: FeedWriter, owner: Any, now: datetime) -> None:
-    _start(w, owner.display_name, PERSON_ID, now, now)
+    put.start_entry(w, owner.display_name, PERSON_ID, now, now)
     w.element("content", "", {(None, "type"): "text"})
-    _type(w, "person")
-    _category(w, "person_type", "Self")
+    put.leap_type(w, "person")
+    put.category(w, "person_type", "Self")
     w.element("persondata", owner.email, {(ns.LEAP2, "field"): "email"}, uri=ns.LEAP2)
     w.close()
 
 
 def _artefact(w: FeedWriter, artefact: Artefact, files: dict[str, str]) -> None:
     thing = entry_id(artefact)
-    _start(w, artefact.title, thing, artefact.updated_at, artefact.created_at)
+    put.start_entry(w, artefact.title, thing, artefact.updated_at, artefact.created_at)
     if artefact.description:
         w.element("summary", artefact.description, {(None, "type"): "text"})
     if artefact.kind == Artefact.Kind.FILE:
         w.element("content", "", {(None, "type"): "text"})
-        _type(w, "resource")
-        _mahara_plugin(w, "image" if artefact.is_image else "file", "file")
-        _link(w, "enclosure", files[thing], type=artefact.content_type, length=artefact.size)
-        _category(w, "resource_type", "Offline", label="File")
+        put.leap_type(w, "resource")
+        put.mahara_plugin(w, "image" if artefact.is_image else "file", "file")
+        put.link(w, "enclosure", files[thing], type=artefact.content_type, length=artefact.size)
+        put.category(w, "resource_type", "Offline", label="File")
     elif artefact.kind == Artefact.Kind.LINK:
         url = escape(artefact.url)
         w.xhtml("content", f'<p><a href="{url}">{url}</a></p>')
-        _type(w, "resource")
-        _link(w, "related", artefact.url)
+        put.leap_type(w, "resource")
+        put.link(w, "related", artefact.url)
     else:
         w.xhtml("content", artefact.body_html)
-        _type(w, "resource")
-        _ours(w, "markdown", artefact.body_markdown)
-    _details(w, artefact.tags.all(), artefact.visibility, artefact.learned_on)
+        put.leap_type(w, "resource")
+        put.ours(w, "markdown", artefact.body_markdown)
+    put.details(w, artefact.tags.all(), artefact.visibility, artefact.learned_on)
     w.close()
 
 
 def _badge(w: FeedWriter, badge: Badge, files: dict[str, str]) -> None:
     thing = entry_id(badge)
-    _start(w, badge.name, thing, badge.updated_at, badge.created_at)
+    put.start_entry(w, badge.name, thing, badge.updated_at, badge.created_at)
     if badge.description:
         w.element("summary", badge.description, {(None, "type"): "text"})
     facts = [_("Issued by %(issuer)s.") % {"issuer": badge.issuer_name or _("an unnamed issuer")}]
@@ -153,57 +153,59 @@ def _badge(w: FeedWriter, badge: Badge, files: dict[str, str]) -> None:
     if badge.note:
         html += f"<p>{escape(badge.note)}</p>"
     w.xhtml("content", html)
-    _type(w, "resource")
+    put.leap_type(w, "resource")
     name = files[thing]
     image = name.endswith((".png", ".svg"))
-    _mahara_plugin(w, "image" if name.endswith(".png") else "file", "file")
+    put.mahara_plugin(w, "image" if name.endswith(".png") else "file", "file")
     mime = {".png": "image/png", ".svg": "image/svg+xml", ".jws": "application/jwt"}
-    _link(w, "enclosure", name, type=mime.get(name[-4:], "application/json"))
-    _category(w, "resource_type", "Offline", label=_("Open Badge") if image else "File")
+    put.link(w, "enclosure", name, type=mime.get(name[-4:], "application/json"))
+    put.category(w, "resource_type", "Offline", label=_("Open Badge") if image else "File")
     w.element("badge", "", {(None, "source"): str(badge.source)}, uri=ns.PORTFOLIO_EXT)
-    _ours(w, "note", badge.note)
-    _details(w, [], badge.visibility, badge.issued_at.date() if badge.issued_at else None)
+    put.ours(w, "note", badge.note)
+    put.details(w, [], badge.visibility, badge.issued_at.date() if badge.issued_at else None)
     w.close()
 
 
 def _journal(w: FeedWriter, reflections: list[Reflection], now: datetime) -> None:
-    _start(w, _("Reflections"), JOURNAL_ID, now, now)
+    put.start_entry(w, _("Reflections"), JOURNAL_ID, now, now)
     w.element("content", "", {(None, "type"): "text"})
-    _type(w, "selection")
-    _mahara_plugin(w, "blog", "blog")
+    put.leap_type(w, "selection")
+    put.mahara_plugin(w, "blog", "blog")
     for order, reflection in enumerate(reflections, 1):
-        _link(w, "leap2:has_part", entry_id(reflection), order=order)
-    _category(w, "selection_type", "Blog")
+        put.link(w, "leap2:has_part", entry_id(reflection), order=order)
+    put.category(w, "selection_type", "Blog")
     w.close()
 
 
 def _reflection(w: FeedWriter, reflection: Reflection, data: Portfolio) -> None:
-    _start(w, reflection.title, entry_id(reflection), reflection.updated_at, reflection.created_at)
+    put.start_entry(
+        w, reflection.title, entry_id(reflection), reflection.updated_at, reflection.created_at
+    )
     w.xhtml("content", reflection.body_html)
-    _type(w, "entry")
-    _mahara_plugin(w, "blogpost", "blog")
-    _link(w, "leap2:is_part_of", JOURNAL_ID)
+    put.leap_type(w, "entry")
+    put.mahara_plugin(w, "blogpost", "blog")
+    put.link(w, "leap2:is_part_of", JOURNAL_ID)
     for artefact in reflection.artefacts.all():
         if (thing := entry_id(artefact)) not in data.missing:
-            _link(w, "related", thing)
-    _ours(w, "markdown", reflection.body_markdown)
-    _details(w, reflection.tags.all(), reflection.visibility, reflection.written_on)
+            put.link(w, "related", thing)
+    put.ours(w, "markdown", reflection.body_markdown)
+    put.details(w, reflection.tags.all(), reflection.visibility, reflection.written_on)
     w.close()
 
 
 def _showcase(w: FeedWriter, showcase: Showcase, data: Portfolio, files: dict[str, str]) -> None:
     sections = [(s, _exported(s.items.all(), data)) for s in showcase.sections.all()]
-    _start(w, showcase.title, entry_id(showcase), showcase.updated_at, showcase.created_at)
+    put.start_entry(w, showcase.title, entry_id(showcase), showcase.updated_at, showcase.created_at)
     if showcase.summary_html:
         w.xhtml("summary", showcase.summary_html)
     w.xhtml("content", _outline(sections))
-    _type(w, "selection")
+    put.leap_type(w, "selection")
     order = 0
     for _section, items in sections:
         for item in items:
             order += 1
-            _link(w, "leap2:has_part", entry_id(item.target), order=order)
-    _category(w, "selection_type", "Webpage")
+            put.link(w, "leap2:has_part", entry_id(item.target), order=order)
+    put.category(w, "selection_type", "Webpage")
     view: dict[Name, str] = {
         (ns.MAHARA, "newlayout"): "1",
         (ns.MAHARA, "type"): "portfolio",
@@ -218,9 +220,9 @@ def _showcase(w: FeedWriter, showcase: Showcase, data: Portfolio, files: dict[st
             blocktype, config = _item_block(item, files)
             y = _block(w, blocktype, y, config=config, caption=item.caption)
     w.close()
-    _ours(w, "markdown", showcase.summary_markdown)
-    _ours(w, "audience", showcase.audience)
-    _ours(w, "theme", showcase.theme)
+    put.ours(w, "markdown", showcase.summary_markdown)
+    put.ours(w, "audience", showcase.audience)
+    put.ours(w, "theme", showcase.theme)
     w.close()
 
 
@@ -267,8 +269,8 @@ def _block(
     w.open("blockinstance", attrs, uri=ns.MAHARA)
     for key, value in config.items():
         w.element(key, json.dumps([value]), uri=ns.MAHARA)  # as Mahara wraps settings
-    _ours(w, "caption", caption)
-    _ours(w, "markdown", markdown)
+    put.ours(w, "caption", caption)
+    put.ours(w, "markdown", markdown)
     w.close()
     return y + height
 
@@ -283,62 +285,3 @@ def _outline(sections: list[tuple[Any, list[ShowcaseItem]]]) -> str:
         if lines:
             parts.append("<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>")
     return "".join(parts)
-
-
-# --- Pieces of an entry -----------------------------------------------------------------
-
-
-def _start(w: FeedWriter, title: str, thing: str, updated: datetime, published: datetime) -> None:
-    w.open("entry")
-    w.element("title", title)
-    w.element("id", thing)
-    w.element("updated", _time(updated))
-    w.element("published", _time(published))
-
-
-def _type(w: FeedWriter, leap_type: str) -> None:
-    w.element("type", "", {(ns.RDF, "resource"): f"leap2:{leap_type}"}, uri=ns.RDF)
-
-
-def _mahara_plugin(w: FeedWriter, artefact_type: str, plugin: str) -> None:
-    attrs: dict[Name, str] = {(ns.MAHARA, "type"): artefact_type, (ns.MAHARA, "plugin"): plugin}
-    w.element("artefactplugin", "", attrs, uri=ns.MAHARA)
-
-
-def _link(
-    w: FeedWriter, rel: str, href: str, *, type: str = "", length: int = 0, order: int = 0
-) -> None:
-    attrs: dict[Name, str] = {(None, "rel"): rel, (None, "href"): href}
-    if type:
-        attrs[(None, "type")] = type
-    if length:
-        attrs[(None, "length")] = str(length)
-    if order:
-        attrs[(ns.LEAP2, "display_order")] = str(order)
-    w.element("link", "", attrs)
-
-
-def _category(w: FeedWriter, scheme: str, term: str, *, label: str = "") -> None:
-    attrs: dict[Name, str] = {(None, "term"): term, (None, "scheme"): f"categories:{scheme}#"}
-    if label:
-        attrs[(None, "label")] = label
-    w.element("category", "", attrs)
-
-
-def _details(w: FeedWriter, tags: Any, visibility: str, start: date | None) -> None:
-    """Tags (plain categories), privacy (the audience category) and the learner's date."""
-    for tag in tags:
-        w.element("category", "", {(None, "term"): tag.name})
-    if visibility == Visibility.PRIVATE:
-        _category(w, "audience", "Private")
-    if start is not None:
-        w.element("date", start.isoformat(), {(ns.LEAP2, "point"): "start"}, uri=ns.LEAP2)
-
-
-def _ours(w: FeedWriter, name: str, text: str) -> None:
-    if text:
-        w.element(name, text, uri=ns.PORTFOLIO_EXT)
-
-
-def _time(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")

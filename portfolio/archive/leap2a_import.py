@@ -34,8 +34,9 @@ from badges.outcome import BadgeRejected
 from core.storage import files_removed_on_error
 from core.uploads import UploadRejected
 from portfolio.archive import leap2a_create as create
+from portfolio.archive.leap2a_feed import Leap2ARefused
 from portfolio.archive.leap2a_pages import Item, outline_of, parts_of
-from portfolio.archive.leap2a_parse import MAX_XML_BYTES, Leap2ARefused, parse_feed
+from portfolio.archive.leap2a_parse import MAX_XML_BYTES, parse_feed
 from portfolio.archive.leap2a_plan import PERSON_KEPT, Plan, Planned, plan_import
 from portfolio.archive.leap2a_report import ALREADY, IMPORTED, SKIPPED, Leap2AReport
 from portfolio.archive.safezip import Limits, SafeZip

@@ -18,8 +18,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from portfolio.archive.leap2a_feed import Block, Entry
 from portfolio.archive.leap2a_html import html_to_markdown
-from portfolio.archive.leap2a_parse import Block, Entry
 from portfolio.archive.leap2a_plan import Plan
 
 _TEXT_BLOCKS = frozenset({"text", "textbox"})

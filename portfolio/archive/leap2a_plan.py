@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portfolio.archive.leap2a_parse import Entry, Feed
+from portfolio.archive.leap2a_feed import Entry, Feed
 from portfolio.archive.safezip import ArchiveRefused, SafeZip
 
 # What each Mahara plugin's entries are, when they are something we do not keep.

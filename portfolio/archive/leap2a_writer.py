@@ -4,11 +4,13 @@ output of `core.html`) embedded as XHTML."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from html.parser import HTMLParser
-from typing import IO
+from typing import IO, Any
 from xml.sax.saxutils import XMLGenerator
 from xml.sax.xmlreader import AttributesNSImpl
 
+from core.models import Visibility
 from portfolio.archive import leap2a_namespaces as ns
 
 Name = tuple[str | None, str]  # (namespace or None, local name)
@@ -117,3 +119,64 @@ class _XhtmlEcho(HTMLParser):
 
     def _end(self, tag: str) -> None:
         self._xml.endElementNS((ns.XHTML, tag), tag)
+
+
+# --- Pieces of an entry ---------------------------------------------------------------
+
+
+def start_entry(
+    w: FeedWriter, title: str, thing: str, updated: datetime, published: datetime
+) -> None:
+    w.open("entry")
+    w.element("title", title)
+    w.element("id", thing)
+    w.element("updated", rfc3339(updated))
+    w.element("published", rfc3339(published))
+
+
+def leap_type(w: FeedWriter, leap_type: str) -> None:
+    w.element("type", "", {(ns.RDF, "resource"): f"leap2:{leap_type}"}, uri=ns.RDF)
+
+
+def mahara_plugin(w: FeedWriter, artefact_type: str, plugin: str) -> None:
+    attrs: dict[Name, str] = {(ns.MAHARA, "type"): artefact_type, (ns.MAHARA, "plugin"): plugin}
+    w.element("artefactplugin", "", attrs, uri=ns.MAHARA)
+
+
+def link(
+    w: FeedWriter, rel: str, href: str, *, type: str = "", length: int = 0, order: int = 0
+) -> None:
+    attrs: dict[Name, str] = {(None, "rel"): rel, (None, "href"): href}
+    if type:
+        attrs[(None, "type")] = type
+    if length:
+        attrs[(None, "length")] = str(length)
+    if order:
+        attrs[(ns.LEAP2, "display_order")] = str(order)
+    w.element("link", "", attrs)
+
+
+def category(w: FeedWriter, scheme: str, term: str, *, label: str = "") -> None:
+    attrs: dict[Name, str] = {(None, "term"): term, (None, "scheme"): f"categories:{scheme}#"}
+    if label:
+        attrs[(None, "label")] = label
+    w.element("category", "", attrs)
+
+
+def details(w: FeedWriter, tags: Any, visibility: str, start: date | None) -> None:
+    """Tags (plain categories), privacy (the audience category) and the learner's date."""
+    for tag in tags:
+        w.element("category", "", {(None, "term"): tag.name})
+    if visibility == Visibility.PRIVATE:
+        category(w, "audience", "Private")
+    if start is not None:
+        w.element("date", start.isoformat(), {(ns.LEAP2, "point"): "start"}, uri=ns.LEAP2)
+
+
+def ours(w: FeedWriter, name: str, text: str) -> None:
+    if text:
+        w.element(name, text, uri=ns.PORTFOLIO_EXT)
+
+
+def rfc3339(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")

@@ -12,7 +12,8 @@ from accounts.models import User
 from artefacts.models import Artefact
 from portfolio.archive import leap2a_namespaces as ns
 from portfolio.archive.leap2a_export import leap2a_export
-from portfolio.archive.leap2a_parse import Entry, Feed, parse_feed
+from portfolio.archive.leap2a_feed import Entry, Feed
+from portfolio.archive.leap2a_parse import parse_feed
 from tests.factories import LearnerFactory
 from tests.portfolio.archive.leap2a_samples import exported, member, populated
 from tests.portfolio.showcase_data import Target, pdf_artefact, reflection, showcase_with

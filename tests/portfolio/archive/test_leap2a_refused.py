@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.core.files.storage import FileSystemStorage
 
+from portfolio.archive.leap2a_feed import Leap2ARefused
 from portfolio.archive.leap2a_import import leap2a_import
-from portfolio.archive.leap2a_parse import Leap2ARefused, parse_feed
+from portfolio.archive.leap2a_parse import parse_feed
 from portfolio.archive.safezip import ArchiveRefused
 from tests.portfolio.archive.leap2a_samples import (
     member,
