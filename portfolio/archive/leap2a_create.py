@@ -169,7 +169,7 @@ def stored_names(thing: Any) -> list[str]:
 
 def details(entry: Entry, *, default_title: str) -> Details:
     return Details(
-        title=entry.title[:200] or default_title,
+        title=(entry.extension.get("title") or entry.title)[:200] or default_title,
         description=html_to_text(entry.summary.html),
         learned_on=_day(entry),
         visibility=_visibility(entry),

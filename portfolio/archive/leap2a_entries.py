@@ -118,7 +118,10 @@ def _person(w: FeedWriter, owner: Any, now: datetime) -> None:
 
 def _artefact(w: FeedWriter, artefact: Artefact, files: dict[str, str]) -> None:
     thing = entry_id(artefact)
-    put.start_entry(w, artefact.title, thing, artefact.updated_at, artefact.created_at)
+    title = file_title(artefact.title, files[thing]) if thing in files else artefact.title
+    put.start_entry(w, title, thing, artefact.updated_at, artefact.created_at)
+    if title != artefact.title:
+        put.ours(w, "title", artefact.title)
     if artefact.description:
         w.element("summary", artefact.description, {(None, "type"): "text"})
     if artefact.kind == Artefact.Kind.FILE:
@@ -142,7 +145,10 @@ def _artefact(w: FeedWriter, artefact: Artefact, files: dict[str, str]) -> None:
 
 def _badge(w: FeedWriter, badge: Badge, files: dict[str, str]) -> None:
     thing = entry_id(badge)
-    put.start_entry(w, badge.name, thing, badge.updated_at, badge.created_at)
+    title = file_title(badge.name, files[thing])
+    put.start_entry(w, title, thing, badge.updated_at, badge.created_at)
+    if title != badge.name:
+        put.ours(w, "title", badge.name)
     if badge.description:
         w.element("summary", badge.description, {(None, "type"): "text"})
     facts = [_("Issued by %(issuer)s.") % {"issuer": badge.issuer_name or _("an unnamed issuer")}]
@@ -164,6 +170,16 @@ def _badge(w: FeedWriter, badge: Badge, files: dict[str, str]) -> None:
     put.ours(w, "note", badge.note)
     put.details(w, [], badge.visibility, badge.issued_at.date() if badge.issued_at else None)
     w.close()
+
+
+def file_title(title: str, name: str) -> str:
+    """A file's entry title ends with its file's extension: Mahara takes the extension
+    from the title (to name the download and guess the type). Ours keeps the learner's own
+    title in an extension element."""
+    extension = name.rsplit(".", 1)[-1] if "." in name.rsplit("/", 1)[-1] else ""
+    if not extension or title.lower().endswith(f".{extension.lower()}"):
+        return title
+    return f"{title}.{extension}"
 
 
 def _journal(w: FeedWriter, reflections: list[Reflection], now: datetime) -> None:
