@@ -22,6 +22,7 @@ import hashlib
 from collections.abc import Callable
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -54,7 +55,7 @@ def leap2a_import(
     """Import the Leap2A ZIP in `source` (a readable, seekable binary file) for `owner`.
     Raises ArchiveRefused, with what is wrong in plain words, and imports nothing, for an
     archive we will not read; otherwise returns what became of each entry."""
-    with SafeZip(source, limits=Limits()) as archive:
+    with SafeZip(source, limits=leap2a_limits()) as archive:
         feed_name = feed_member(archive)
         with archive.open(feed_name) as stream:
             data = b"".join(stream.chunks())
@@ -67,6 +68,17 @@ def leap2a_import(
         with files_removed_on_error() as stored, transaction.atomic():
             importer.run(stored)
         return importer.report
+
+
+def leap2a_limits() -> Limits:
+    """The archive import's limits, except that one file may be as large as the whole
+    upload: a file over the evidence size limit is skipped by the upload checks, with
+    their reason, rather than refusing the whole file."""
+    return Limits(
+        max_members=settings.ARCHIVE_MAX_MEMBERS,
+        max_member_bytes=settings.ARCHIVE_MAX_UPLOAD_BYTES,
+        max_total_bytes=2 * settings.ARCHIVE_MAX_UPLOAD_BYTES,
+    )
 
 
 def feed_member(archive: SafeZip) -> str:
@@ -115,7 +127,9 @@ class _Importer:
         members = {p.member for p in new} | {
             name for p in self.plan.planned for name in p.attachments
         }
-        needed = sum(self.archive.members[name].size for name in members)
+        sizes = [self.archive.members[name].size for name in members]
+        # A file over the evidence size limit is skipped, with the upload check's reason.
+        needed = sum(size for size in sizes if size <= settings.ARTEFACT_MAX_UPLOAD_BYTES)
         left = storage_remaining(owner=self.owner)
         if needed > left:
             raise Leap2ARefused(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portfolio.archive.importer import ImportRefused, archive_import_fail
-from portfolio.archive.leap2a_import import feed_member, leap2a_import
+from portfolio.archive.leap2a_import import feed_member, leap2a_import, leap2a_limits
 from portfolio.archive.leap2a_report import report_json
 from portfolio.archive.safezip import ArchiveRefused, SafeZip
 from portfolio.exports.documents import every
@@ -36,7 +36,7 @@ def leap2a_check(*, upload: UploadedFile) -> None:
     """The quick checks made while the learner waits: a safe ZIP holding leap2a.xml.
     Raises ArchiveRefused. Reads only the ZIP's directory."""
     upload.seek(0)
-    with SafeZip(upload) as archive:
+    with SafeZip(upload, limits=leap2a_limits()) as archive:
         feed_member(archive)
     upload.seek(0)
 

@@ -2,6 +2,8 @@
 is wrong, and imports nothing: no rows, no files."""
 
 import io
+import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from tests.portfolio.archive.leap2a_samples import (
     with_feed,
     zip_of,
 )
+from tests.portfolio.archive.zips import make_zip, with_duplicate, with_overlap, with_symlink
 
 SAMPLE_FIRST_IMAGE = "export_info/files/15-evidence-10-5.png"
 ENCLOSURE = b'href="export_info/files/15-evidence-10-5.png"'
@@ -53,7 +56,25 @@ def _member_replaced(name: str, data: bytes | None) -> bytes:
     return rewritten(sample_bytes(), lambda n, d: data if n == name else d)
 
 
+def _sample_members() -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(sample_bytes())) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _with_members(extra: dict[str, bytes]) -> bytes:
+    return make_zip({**_sample_members(), **extra}).getvalue()
+
+
+def _feed_twice() -> bytes:
+    with warnings.catch_warnings():  # zipfile warns, and writes it anyway
+        warnings.simplefilter("ignore")
+        feed = member(sample_bytes(), "leap2a.xml")
+        return with_duplicate("leap2a.xml", feed, b"<feed/>").getvalue()
+
+
 OUTSIDE = "points outside the archive"
+UNSAFE_NAME = "could be written outside the folder it is unpacked into"
+BOMB = "ZIP bomb"
 DTD = "declares a document type"
 NOT_XML = "leap2a.xml is not well-formed XML"
 SAMPLE_XML = member(sample_bytes(), "leap2a.xml")
@@ -93,6 +114,15 @@ REFUSED = {
     ),
     "a truncated archive": (sample_bytes()[:2500], "not a ZIP archive, or it is damaged"),
     "not a ZIP at all": (b"%PDF-1.7 pretending", "not a ZIP archive"),
+    "a name going up out of the folder": (_with_members({"../evil.png": b"x"}), UNSAFE_NAME),
+    "an absolute name": (_with_members({"/etc/cron.d/evil": b"x"}), UNSAFE_NAME),
+    "a symbolic link": (
+        with_symlink("export_info/files/link.png", "/etc/passwd", _sample_members()).getvalue(),
+        "is a symbolic link",
+    ),
+    "a name twice": (_feed_twice(), "more than once"),
+    "a bomb by ratio": (_with_members({"export_info/files/zeros.txt": bytes(8 << 20)}), BOMB),
+    "a bomb by overlapping entries": (with_overlap(_sample_members()).getvalue(), BOMB),
     "a nested archive": (
         _member_replaced(SAMPLE_FIRST_IMAGE, zip_of({"a": b"x"})),
         "an archive inside the archive",
@@ -108,6 +138,17 @@ def test_a_bad_archive_is_refused_and_imports_nothing(
         leap2a_import(owner=people.learner, source=io.BytesIO(archive))
 
     assert says in str(refused.value)
+    assert nothing_imported(people.learner, _media_root)
+
+
+def test_an_archive_of_too_many_files_is_refused(people, settings, _media_root: Path) -> None:
+    """A ZIP bomb by count: more entries than we read, refused from the directory alone."""
+    settings.ARCHIVE_MAX_MEMBERS = 50
+    archive = _with_members({f"export_info/files/{n}.txt": b"x" for n in range(60)})
+
+    with pytest.raises(ArchiveRefused, match="more than 50 files"):
+        leap2a_import(owner=people.learner, source=io.BytesIO(archive))
+
     assert nothing_imported(people.learner, _media_root)
 
 
