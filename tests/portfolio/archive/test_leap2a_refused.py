@@ -230,3 +230,17 @@ def test_a_file_the_upload_checks_refuse_is_skipped_with_their_reason(
     assert "was not imported (see above)" in item.reason
     assert report.count("artefact") == 1
     assert report.count("reflection") == 8
+
+
+def test_a_file_over_the_evidence_size_limit_is_skipped_with_the_reason(
+    people, settings, _media_root: Path
+) -> None:
+    settings.ARTEFACT_MAX_UPLOAD_BYTES = 935  # the sample's images are 931 and 942 bytes
+
+    report = leap2a_import(owner=people.learner, source=io.BytesIO(sample_bytes()))
+
+    [line] = [line for line in report.skipped if line.kind == "artefact"]
+    assert line.title == "evidence-10-10.png"
+    assert "larger than the" in line.reason and "limit" in line.reason
+    assert report.count("artefact") == 1
+    assert report.count("reflection") == 8
