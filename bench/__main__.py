@@ -1,6 +1,7 @@
 """`make bench`: set up a throwaway database, run every benchmark, print the tables.
 `python -m bench capacity` runs only the capacity and overload benchmark, and
-`python -m bench exports` only the showcase PDF export."""
+`python -m bench exports` only the showcase PDF export, and `python -m bench archive` only
+the archive of a whole account (BENCH_ARCHIVE_MB sets its size of files)."""
 
 import os
 import sys
@@ -26,6 +27,16 @@ def main() -> int:
         print(f"Database: {database_url}", flush=True)
         print(capacity.run())
         return 0
+    if sys.argv[1:] == ["archive"]:
+        from bench import archive
+
+        print(f"Database: {database_url}", flush=True)
+        skipped = archive.skip_reason()
+        if skipped:
+            print(f"Archive: skipped ({skipped}).")
+        else:
+            print(archive.format_result(archive.run()))
+        return 0
     if sys.argv[1:] == ["exports"]:
         from bench import exports
 
@@ -34,6 +45,7 @@ def main() -> int:
         return 0
     # Imported after configure(): these modules import models, which need django.setup().
     from bench import (
+        archive,
         badge_verification,
         badges,
         capacity,
@@ -78,6 +90,12 @@ def main() -> int:
     print(review.format_result(review.run()))
     print()
     print(exports.format_result(exports.run()))
+    print()
+    skipped = archive.skip_reason()
+    if skipped:
+        print(f"Archive: skipped ({skipped}).")
+    else:
+        print(archive.format_result(archive.run()))
     print()
     print(capacity.run())
     print()

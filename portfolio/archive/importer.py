@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -136,6 +137,9 @@ def _run(archive_import: ArchiveImport, owner: Any, reader: ArchiveReader) -> di
 
     report(_("Checking the archive"), 0, total)
     with files_removed_on_error() as saved, transaction.atomic():
+        # One import at a time per learner: a second waits here, then finds what the
+        # first made (uploads take the same lock for the quota).
+        list(get_user_model().objects.select_for_update().filter(pk=owner.pk).values_list("pk"))
         run = Restore(owner=owner, reader=reader, archive_import=archive_import, tick=tick)
         try:
             restore_evidence(run)

@@ -52,6 +52,8 @@ class OfflinePages:
         for section in showcase.sections.all():
             items = [item for item in section.items.all() if not item.target.is_private]
             for item in items:
+                if item.badge is not None:  # its page names the earner: the showcase's owner
+                    item.badge.owner = showcase.owner
                 self._link_item(item, page)
             if items:
                 vars(section)["dom_id"] = str(section.pk)

@@ -138,6 +138,12 @@ def _read_manifest(archive: SafeZip) -> Record:
     for kind in KINDS:
         if not isinstance(data.get(kind, []), list):
             raise ManifestInvalid(kind, "must be a list")
+        seen: set[str] = set()
+        for record in manifest.records(kind):
+            record_id = record.required_id()
+            if record_id in seen:
+                raise ManifestInvalid(record.at("id"), "is the id of an earlier record too")
+            seen.add(record_id)
     return manifest
 
 

@@ -54,13 +54,15 @@ def import_start(request: AuthenticatedRequest) -> HttpResponse:
 
 @csrf_protect
 def _import_start(request: AuthenticatedRequest) -> HttpResponse:
-    form = ArchiveImportForm(request.POST or None, request.FILES or None)
+    form = ArchiveImportForm()
     status = 200
     if request.method == "POST":
+        form = ArchiveImportForm(request.POST, request.FILES)  # bound even if cut short
         refusals: list[tuple[str, str]] = getattr(request, "upload_refusals", [])
+        valid = form.is_valid()  # before add_error, which needs the cleaned data
         for _name, message in refusals:
             form.add_error("archive", message)
-        if not refusals and form.is_valid():
+        if not refusals and valid:
             try:
                 made = importer.archive_import_request(
                     owner=request.user,

@@ -15,27 +15,14 @@ from portfolio.models import ArchiveImport, ArchiveImportState, ImportedRecord
 from tests import filemakers as make
 from tests.portfolio.archive.builders import (
     account_rows,
-    export_archive,
     import_archive,
     relisted,
     rezip,
-    rich_account,
     stored_files,
     with_manifest,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-_made: dict[str, bytes] = {}
-
-
-@pytest.fixture
-def archive(people: Any) -> bytes:
-    """One rich account's archive, made once for the module (the bytes outlive the
-    database of the test that made them)."""
-    if "data" not in _made:
-        rich_account(people.learner, people.tutor)
-        _made["data"] = export_archive(people.learner)
-    return _made["data"]
 
 
 @pytest.fixture
@@ -218,3 +205,8 @@ def test_files_over_the_learners_quota(refused, archive, settings):
     message = refused(archive)
     assert "The files in this archive need" in message
     assert "but your account has 1000\xa0bytes left" in message
+
+
+def test_two_records_with_the_same_id(refused, archive):
+    data = with_manifest(archive, lambda m: m["goals"].append(dict(m["goals"][0])))
+    assert "goals[1].id is the id of an earlier record too" in refused(data)

@@ -3,61 +3,99 @@ same: files (by hash), reflection text, badge originals, showcase structure, ord
 captions, claims and mappings, attestations. Importing it again makes nothing new."""
 
 import pytest
+from django.test import Client
 
-from accounts.models import User
-from portfolio.models import ArchiveImportState, Attestation
-from tests.factories import LearnerFactory
-from tests.portfolio.archive.builders import (
-    account_rows,
-    export_archive,
-    import_archive,
-    rich_account,
+from portfolio.models import (
+    ArchiveImportState,
+    Attestation,
+    Claim,
+    ImportedRecord,
+    Programme,
+    ShareLink,
 )
+from tests.factories import LearnerFactory
+from tests.portfolio.apel.apel_data import programme
+from tests.portfolio.archive.builders import account_rows, import_archive, stored_files
 from tests.portfolio.archive.describe import describe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def exported(people):
-    """The learner's archive, and what their account held; the learner then leaves (so
-    a fresh account can take their email address, to which their badges were issued)."""
-    rich_account(people.learner, people.tutor)
-    before = describe(people.learner)
-    data = export_archive(people.learner)
-    email = people.learner.email
-    User.objects.filter(pk=people.learner.pk).delete()
-    return data, before, email
+def test_a_fresh_account_gets_back_everything_the_archive_holds(archived):
+    fresh = LearnerFactory.create(email=archived.email)
 
-
-def test_a_fresh_account_gets_back_everything_the_archive_holds(exported):
-    data, before, email = exported
-    fresh = LearnerFactory.create(email=email)
-
-    done = import_archive(fresh, data)
+    done = import_archive(fresh, archived.data)
 
     assert done.state == ArchiveImportState.DONE, done.error
-    assert describe(fresh) == before
+    assert describe(fresh) == archived.before
     assert done.report["skipped"] == []
+    assert done.report["created"]["artefacts"] == len(archived.before["artefacts"])
 
 
-def test_imported_attestations_are_marked_as_imported(exported):
-    data, _before, email = exported
-    fresh = LearnerFactory.create(email=email)
-    import_archive(fresh, data)
-    assert Attestation.objects.filter(learner=fresh, imported_at__isnull=False).count() == 1
-    assert Attestation.objects.filter(learner=fresh, withdraw_token_hash__isnull=False).count() == 0
+def test_imported_attestations_are_kept_and_marked_as_imported(archived):
+    fresh = LearnerFactory.create(email=archived.email)
+    import_archive(fresh, archived.data)
+    attestation = Attestation.objects.get(learner=fresh)
+    assert attestation.imported_at is not None
+    assert attestation.withdraw_token_hash is None and attestation.request_id is None
+    client = Client()
+    client.force_login(fresh)
+    page = client.get(attestation.item.get_absolute_url()).content.decode()
+    assert "Came in an archive imported on" in page
 
 
-def test_importing_the_same_archive_twice_makes_nothing_new(exported):
-    data, _before, email = exported
-    fresh = LearnerFactory.create(email=email)
-    import_archive(fresh, data, key="first")
-    rows = account_rows(fresh)
+def test_share_links_are_not_carried_over(archived):
+    fresh = LearnerFactory.create(email=archived.email)
+    import_archive(fresh, archived.data)
+    assert not ShareLink.objects.filter(showcase__owner=fresh).exists()
 
-    again = import_archive(fresh, data, key="second")
+
+def test_importing_the_same_archive_twice_makes_nothing_new(archived):
+    fresh = LearnerFactory.create(email=archived.email)
+    import_archive(fresh, archived.data, key="first")
+    rows, records = account_rows(fresh), ImportedRecord.objects.count()
+
+    again = import_archive(fresh, archived.data, key="second")
 
     assert again.state == ArchiveImportState.DONE, again.error
     assert account_rows(fresh) == rows
+    assert ImportedRecord.objects.count() == records
     assert again.report["created"] == {}
     assert again.report["existing"]["artefacts"] == rows["artefacts"]
+
+
+def test_the_uploaded_archive_is_deleted_once_imported(archived, _media_root):
+    fresh = LearnerFactory.create(email=archived.email)
+    done = import_archive(fresh, archived.data)
+    assert done.upload.name == ""
+    assert not [name for name in stored_files(_media_root) if name.startswith("archive-")]
+
+
+def test_a_programme_not_here_is_entered_as_the_learners_own(archived):
+    fresh = LearnerFactory.create(email=archived.email)
+    import_archive(fresh, archived.data)
+    claim = Claim.objects.get(learner=fresh)
+    assert claim.programme.entered_by == fresh
+    assert list(claim.programme.outcomes.values_list("code", flat=True)) == ["LO1", "LO2", "LO3"]
+
+
+def test_a_published_programme_of_the_same_institution_and_code_is_used(archived):
+    published = programme(outcomes=3, courses=1)
+    fresh = LearnerFactory.create(email=archived.email)
+    import_archive(fresh, archived.data)
+    assert Claim.objects.get(learner=fresh).programme == published
+    assert Programme.objects.count() == 1
+
+
+def test_badges_issued_to_someone_else_are_left_out_and_the_report_says_why(archived):
+    stranger = LearnerFactory.create()
+
+    done = import_archive(stranger, archived.data)
+
+    assert done.state == ArchiveImportState.DONE, done.error
+    assert account_rows(stranger)["badges"] == 0
+    skipped = {(entry["kind"], entry["title"]) for entry in done.report["skipped"]}
+    assert ("badges", "Python programming") in skipped
+    assert ("showcases", "Application to Acme") in skipped  # the badge's item
+    reasons = " ".join(entry["reason"] for entry in done.report["skipped"])
+    assert "email" in reasons
