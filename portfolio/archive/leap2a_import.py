@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -141,6 +142,10 @@ class _Importer:
             )
 
     def run(self, stored: list[str]) -> None:
+        """Inside the import's transaction. One import at a time per learner: a second
+        waits here for the first, then finds what it made (uploads take the same lock)."""
+        list(get_user_model().objects.select_for_update().filter(pk=self.owner.pk).values("pk"))
+        self.known = self._known()
         self.stored = stored
         for planned in self.plan.with_role(*_EVIDENCE):
             self._evidence(planned)
