@@ -182,7 +182,7 @@ class _Importer:
         else:
             self._record(entry.id, thing)
             self.report.add(kind, str(thing), IMPORTED)
-            self._attachments(planned)
+        self._attachments(planned)  # further files it encloses, kept whatever became of it
         self._step(planned)
 
     def _reflection(self, planned: Planned) -> None:

@@ -225,3 +225,25 @@ def test_a_feed_without_an_id_is_known_by_its_bytes(people) -> None:
         "Page",
         "Showcase 10",
     ]
+
+
+def test_a_file_a_journal_entry_encloses_becomes_evidence_linked_to_its_reflection(
+    people,
+) -> None:
+    """Leap2A lets an entry enclose a file that has no entry of its own (an attachment)."""
+    attached = b"""
+    <entry><title>With a photo</title><id>portfolio:artefact40</id>
+      <updated>2026-12-07T16:28:10+00:00</updated>
+      <content type="html">&lt;p&gt;See the photo.&lt;/p&gt;</content>
+      <rdf:type rdf:resource="leap2:entry"/>
+      <link rel="enclosure" type="image/png" href="export_info/files/20-evidence-10-10.png"/>
+    </entry>
+    </feed>"""
+    archive = with_feed(sample_bytes(), lambda xml: xml.replace(b"</feed>", attached))
+
+    report = leap2a_import(owner=people.learner, source=io.BytesIO(archive))
+
+    reflection = Reflection.objects.get(owner=people.learner, title="With a photo")
+    [photo] = reflection.artefacts.all()
+    assert (photo.title, photo.media) == ("20-evidence-10-10.png", "image")
+    assert any(line.reason == "Attached to “With a photo”." for line in report.imported)
