@@ -15,8 +15,10 @@ _NAVIGATION: dict[str, list[tuple[str, Any]]] = {
         ("portfolio:formative", _("Formative portfolio")),
         ("badges:list", _("Badges")),
         ("showcases:list", _("Showcases")),
+        ("apel:claim_list", _("APEL claims")),
         ("review:inbox", _("Feedback")),
         ("review:plan", _("Plan")),
+        ("apel:programme_list", _("Programmes")),
         ("artefacts:add", _("Add evidence")),
     ],
     Role.TUTOR: [

@@ -18,6 +18,7 @@ from badges.models import Badge, IssuerRegistry, RegistryIssuer, Stack
 from badges.proofs import sign_data_integrity
 from badges.services import badge_import
 from badges.stacks import stack_create
+from portfolio.demo_apel import badge_alignments
 
 ACHIEVEMENTS = "https://demo.example/achievements/"
 DEMO_ISSUER_NAME = "Demo Institute of Technology"
@@ -90,6 +91,9 @@ def demo_credential(
             },
         },
     }  # fmt: skip
+    alignments = badge_alignments(slug)  # outcomes of the demo programme it covers
+    if alignments:
+        credential["credentialSubject"]["achievement"]["alignment"] = alignments
     if expires is not None:
         credential["validUntil"] = f"{expires.isoformat()}T09:00:00Z"
     return sign_data_integrity(

@@ -310,6 +310,12 @@ ATTESTATION_LINK_DAYS = int(os.environ.get("ATTESTATION_LINK_DAYS", 14))
 ATTESTATION_REQUESTS_PER_DAY = int(os.environ.get("ATTESTATION_REQUESTS_PER_DAY", 20))
 ATTESTATION_REQUESTS_PER_RECIPIENT = int(os.environ.get("ATTESTATION_REQUESTS_PER_RECIPIENT", 3))
 
+# APEL programmes (portfolio/apel): the largest CSV of learning outcomes an admin or a
+# learner may import; a bigger file is refused before it is read. The preview carries the
+# checked file (compressed, signed) in its confirm form, so keep this well under
+# DATA_UPLOAD_MAX_MEMORY_SIZE (Django's default 2.5 MB).
+APEL_CSV_MAX_BYTES = int(os.environ.get("APEL_CSV_MAX_BYTES", 1024**2))
+
 # --- Overload: refuse at once what would be served too late (core/loadshed.py) ----------
 # A request that waited longer than this in the queue gets 503 with Retry-After.
 LOADSHED_MAX_WAIT_MS = float(os.environ.get("LOADSHED_MAX_WAIT_MS", "1000"))

@@ -26,6 +26,7 @@ from accounts.institutions.models import (
     OnboardingBatch,
 )
 from accounts.models import Cohort, User
+from core.csvread import CsvNotText, utf8_text
 
 COLUMNS = ["email", "name", "role", "cohort"]
 MAX_BYTES = 2 * 1024 * 1024
@@ -43,18 +44,9 @@ class Checked:
 
 def _decode(data: bytes) -> str:
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise OnboardingRefused(
-            [
-                _(
-                    "Line %(line)s: this is not UTF-8 text. In your spreadsheet, save as "
-                    "“CSV UTF-8” and upload that."
-                )
-                % {"line": line}
-            ]
-        ) from None
+        return utf8_text(data)
+    except CsvNotText as error:
+        raise OnboardingRefused([str(error)]) from None
 
 
 class OnboardingRefused(ValueError):

@@ -4,6 +4,7 @@ number of outcomes and items: the matrix rows (one per outcome, with its evidenc
 the rules-of-evidence facts), the matrix columns (each item once), and the transcript.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,12 @@ from portfolio.apel.evidence import Evidence, currency_cutoff, evidence_of, evid
 from portfolio.apel.suggestions import Suggestion, suggestions_for
 from portfolio.apel.transcript import Transcript, transcript_build
 from portfolio.models import Attestation, Claim, ClaimEvent, ClaimOutcome, Mapping
+
+
+def outcome_anchor(code: str) -> str:
+    """The id of an outcome's section on a claim page, from its code: anything outside
+    [A-Za-z0-9-] is written as _<hex>_, so two codes never share one."""
+    return "outcome-" + re.sub(r"[^A-Za-z0-9-]", lambda m: f"_{ord(m.group()):x}_", code)
 
 
 @dataclass
@@ -31,6 +38,10 @@ class Row:
     @property
     def outcome(self) -> Any:
         return self.answer.outcome
+
+    @property
+    def anchor(self) -> str:
+        return outcome_anchor(self.answer.outcome.code)
 
 
 @dataclass
@@ -111,7 +122,13 @@ def claim_view(*, claim: Claim, suggest: bool = False) -> ClaimView:
     )
     suggestions: list[Suggestion] = []
     if suggest and not claim.is_frozen:
-        owned = list(Badge.objects.filter(owner_id=claim.learner_id).only("pk", "name", "details"))
+        # public_id too: a page offering a suggestion names the badge by it (loading it
+        # afterwards cost a query per suggestion).
+        owned = list(
+            Badge.objects.filter(owner_id=claim.learner_id).only(
+                "pk", "public_id", "name", "details"
+            )
+        )
         mapped = {(r.answer.pk, m.badge_id) for r in rows for m in r.mappings if m.badge_id}
         suggestions = suggestions_for(answers=answers, badges=owned, mapped=mapped)
     return ClaimView(claim, rows, columns, transcript, suggestions)

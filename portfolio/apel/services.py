@@ -28,6 +28,7 @@ from portfolio.models import (
     Mapping,
     Programme,
     Recommendation,
+    ShowcaseItem,
 )
 from reflections.models import Reflection
 
@@ -111,15 +112,27 @@ def _owns(claim: Claim, item: Item) -> bool:
 
 @transaction.atomic
 def mapping_add(
-    *, answer: ClaimOutcome, item: Item, note: str = "", suggested_because: str = ""
+    *,
+    answer: ClaimOutcome,
+    item: Item,
+    note: str = "",
+    suggested_because: str = "",
+    showcase_item: ShowcaseItem | None = None,
 ) -> Mapping:
     """Offer one of the learner's items as evidence for an outcome (once per outcome:
-    mapping it again returns the existing mapping)."""
+    mapping it again returns the existing mapping). Chosen from a showcase, the item is
+    mapped with `showcase_item` (one of the learner's showcase items showing it) kept
+    for its caption."""
     claim = answer.claim
     _draft(claim)
     if not _owns(claim, item):
         raise ClaimRefused(_("You can only map your own evidence."))
     field = str(item._meta.model_name)
+    if showcase_item is not None and (
+        showcase_item.section.showcase.owner_id != claim.learner_id
+        or getattr(showcase_item, f"{field}_id") != item.pk
+    ):
+        raise ClaimRefused(_("That showcase item is not one of yours showing this evidence."))
     existing = Mapping.objects.filter(answer=answer, **{field: item}).first()
     if existing is not None:
         return existing
@@ -128,6 +141,7 @@ def mapping_add(
         answer=answer,
         note=note.strip(),
         suggested_because=suggested_because[:500],
+        showcase_item=showcase_item,
         position=0 if last is None else last + 1,
         **{field: item},
     )

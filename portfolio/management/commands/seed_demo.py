@@ -12,6 +12,7 @@ from accounts.models import Role
 from accounts.services import cohort_ensure, user_ensure
 from core.links import absolute_url
 from portfolio.demo import seed_evidence, seed_showcase
+from portfolio.demo_apel import seed_programme
 from portfolio.demo_attestations import seed_attestation
 from portfolio.demo_badges import seed_badges, seed_institution_stack, seed_registry
 from portfolio.demo_review import seed_review
@@ -97,6 +98,7 @@ class Command(BaseCommand):
             for learner in learners
         )
         seed_institution_stack()
+        seed_programme(institution=institution)
         token = seed_showcase(people["learner1@demo.example"])
         seed_attestation(people["learner1@demo.example"])
         seed_review(tutor=people["tutor@demo.example"], learners=learners, today=today)

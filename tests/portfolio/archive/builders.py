@@ -34,7 +34,6 @@ from portfolio.models import (
     FeedbackThread,
     Goal,
     Judgement,
-    Mapping,
     ReviewMeeting,
     Showcase,
 )
@@ -109,9 +108,12 @@ def rich_account(learner: Any, tutor: Any) -> Account:
     prog = programme(outcomes=3, courses=1, institution=institution_default())
     claim = apel.claim_create(learner=learner, programme=prog, title="APEL for SE101")
     answers = {a.outcome.code: a for a in claim.answers.select_related("outcome")}
-    mapped = apel.mapping_add(answer=answers["LO1"], item=pdf, note="Signed by my manager")
-    # Mapped from the showcase, where its caption says why (as the claim pages do).
-    Mapping.objects.filter(pk=mapped.pk).update(showcase_item=first.items.get(artefact=pdf))
+    apel.mapping_add(
+        answer=answers["LO1"],
+        item=pdf,
+        note="Signed by my manager",
+        showcase_item=first.items.get(artefact=pdf),  # chosen from the showcase
+    )
     apel.mapping_add(answer=answers["LO2"], item=verified)
     apel.answer_justify(answer=answers["LO1"], justification="The risk assessment shows it.")
     apel.credential_note_set(
