@@ -20,3 +20,5 @@ app.autodiscover_tasks(
         "badges.registries",
     ]
 )
+# Leap2A's import task lives beside the archive's (portfolio/archive/leap2a_tasks.py).
+app.autodiscover_tasks(["portfolio.archive"], related_name="leap2a_tasks")

@@ -29,6 +29,7 @@ urlpatterns = [
     path("review/", include("portfolio.review.learner_urls")),
     path("review/tutor/", include("portfolio.review.tutor_urls")),
     path("exports/", include("portfolio.exports.urls")),
+    path("archive/leap2a/", include("portfolio.archive.leap2a_urls")),
     path("archive/", include("portfolio.archive.urls")),
     path("attestations/", include("portfolio.attestations.urls")),
     path("apel/", include("portfolio.apel.urls")),

@@ -231,18 +231,21 @@ def archive_imports_sweep(*, now: Any = None) -> int:
     have attempts left, else refused. Returns how many."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.ARCHIVE_TIME_LIMIT + 30)
+    from portfolio.archive.leap2a_jobs import LEAP2A_IMPORT, leap2a_enqueue
+
     stale = list(
         ArchiveImport.objects.filter(
             state=ArchiveImportState.RUNNING, started_at__lt=cutoff
-        ).values_list("pk", "attempts")
+        ).values_list("pk", "attempts", "archive_id")
     )
-    for pk, attempts in stale:
+    for pk, attempts, archive_id in stale:
         if attempts < settings.EXPORT_MAX_ATTEMPTS:
             with transaction.atomic():
                 if ArchiveImport.objects.filter(pk=pk, state=ArchiveImportState.RUNNING).update(
                     state=ArchiveImportState.QUEUED, stage=_("Waiting to start again")
                 ):
-                    _enqueue(pk)
+                    # A Leap2A upload is run by its own task (portfolio.archive.leap2a_jobs).
+                    (leap2a_enqueue if archive_id == LEAP2A_IMPORT else _enqueue)(pk)
         else:
             archive_import_fail(
                 import_id=pk,

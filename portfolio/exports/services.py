@@ -40,6 +40,8 @@ from portfolio.showcases.versions import showcase_content_changed
 
 logger = logging.getLogger(__name__)
 RUNNING = (ExportState.QUEUED, ExportState.RENDERING)
+# Exports that are ZIP files of the learner's own data, not documents we issue.
+FILE_KINDS = (ExportKind.ARCHIVE_ZIP, ExportKind.LEAP2A_ZIP)
 
 
 class ExportRefused(Exception):
@@ -108,7 +110,7 @@ def _request(
 
 def time_limit(kind: str) -> int:
     """The hard time limit of rendering an export of this kind, in seconds."""
-    if kind == ExportKind.ARCHIVE_ZIP:
+    if kind in FILE_KINDS:
         return int(settings.ARCHIVE_TIME_LIMIT)
     return int(settings.EXPORT_TIME_LIMIT)
 
@@ -132,8 +134,8 @@ def export_render(*, export_id: int) -> Export | None:
     export = _claim(export_id)
     if export is None:
         return None
-    if export.kind == ExportKind.ARCHIVE_ZIP:  # a ZIP of the account, not a document
-        return _render_archive(export)
+    if export.kind in FILE_KINDS:  # a ZIP of the account, not a document
+        return _render_file(export)
     kind = kind_of(export)
     if not kind.allowed(export):
         export_fail(export_id=export.pk, message=str(kind.not_allowed))
@@ -165,15 +167,19 @@ def export_render(*, export_id: int) -> Export | None:
         document.close()
 
 
-def _render_archive(export: Export) -> Export | None:
+def _render_file(export: Export) -> Export | None:
+    """The account archive or the Leap2A file: built by the archive package into a
+    temporary folder, then stored like a document (no signature, no verify page)."""
     from portfolio.archive.export import archive_build
+    from portfolio.archive.leap2a_export import leap2a_build
 
-    archive = archive_build(export=export, report=_reporter(export))
+    build = archive_build if export.kind == ExportKind.ARCHIVE_ZIP else leap2a_build
+    made = build(export=export, report=_reporter(export))
     try:
         _reporter(export)(_("Saving"), 0, 0)
-        return _store(export, archive)
+        return _store(export, made)
     finally:
-        shutil.rmtree(archive.parent, ignore_errors=True)
+        shutil.rmtree(made.parent, ignore_errors=True)
 
 
 def _claim(export_id: int) -> Export | None:
@@ -313,7 +319,7 @@ def exports_sweep(*, now: Any = None) -> int:
     kind. Each is queued again while it has attempts left, else marked failed. Returns
     how many."""
     now = now or timezone.now()
-    archive = Q(kind=ExportKind.ARCHIVE_ZIP)
+    archive = Q(kind__in=FILE_KINDS)
 
     def started_before(kind: str) -> Q:
         return Q(started_at__lt=now - timedelta(seconds=time_limit(kind) + 30))

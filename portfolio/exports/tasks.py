@@ -27,7 +27,9 @@ def export_render_task(self: Any, export_id: int) -> str:
     sweep to queue again or fail."""
     if not self.request.is_eager:
         _cap_memory()
-    archive = Export.objects.filter(pk=export_id, kind=ExportKind.ARCHIVE_ZIP).exists()
+    archive = Export.objects.filter(
+        pk=export_id, kind__in=(ExportKind.ARCHIVE_ZIP, ExportKind.LEAP2A_ZIP)
+    ).exists()
     try:
         done = services.export_render(export_id=export_id)
     except SoftTimeLimitExceeded:

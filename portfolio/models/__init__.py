@@ -22,6 +22,7 @@ from portfolio.models.attestations import (
     Statement,
 )
 from portfolio.models.exports import Export, ExportKind, ExportState
+from portfolio.models.leap2a import Leap2AEntry, leap2a_source_key
 from portfolio.models.review import (
     GOAL_TITLE_MAX,
     FeedbackComment,
@@ -60,6 +61,7 @@ __all__ = [
     "Goal",
     "ImportedRecord",
     "Judgement",
+    "Leap2AEntry",
     "LearningOutcome",
     "Mapping",
     "Notification",
@@ -75,4 +77,5 @@ __all__ = [
     "ShowcaseItem",
     "Statement",
     "first_sentence",
+    "leap2a_source_key",
 ]

@@ -36,6 +36,9 @@ class ExportKind(models.TextChoices):
     # Everything in a learner's account (portfolio.archive): a private copy for its owner,
     # never a document issued to others, so it has no verification page.
     ARCHIVE_ZIP = "archive_zip", _("Archive of everything")
+    # The learner's portfolio in Leap2A 2010-07 (portfolio.archive.leap2a_export), for
+    # Mahara and other e-portfolios: a private copy too, with no verification page.
+    LEAP2A_ZIP = "leap2a_zip", _("Leap2A export")
 
 
 # What each kind of export is stored and downloaded as: (extension, content type).
@@ -43,6 +46,7 @@ FILE_FORMATS: dict[str, tuple[str, str]] = {
     ExportKind.SHOWCASE_PDF: ("pdf", "application/pdf"),
     ExportKind.APEL_PDF: ("pdf", "application/pdf"),
     ExportKind.ARCHIVE_ZIP: ("zip", "application/zip"),
+    ExportKind.LEAP2A_ZIP: ("zip", "application/zip"),
 }
 ISSUED_KINDS = (ExportKind.SHOWCASE_PDF, ExportKind.APEL_PDF)
 
