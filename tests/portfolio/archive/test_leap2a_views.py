@@ -235,6 +235,13 @@ def test_an_archive_import_is_not_shown_as_a_leap2a_one(people, imported) -> Non
     assert response.status_code == 404
 
 
+def test_a_leap2a_import_is_not_shown_as_an_archive_one(people, imported) -> None:
+    client = _client(people.learner)
+    assert str(imported.public_id) not in client.get(reverse("archive:import")).content.decode()
+    response = client.get(reverse("archive:import_detail", args=[imported.public_id]))
+    assert response.status_code == 404
+
+
 def test_the_page_takes_the_same_queries_however_many_imports(
     people, django_assert_max_num_queries
 ) -> None:
