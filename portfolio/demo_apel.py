@@ -6,6 +6,8 @@ portfolio/demo_badges.py), so an APEL claim against it has matches to suggest.""
 from decimal import Decimal
 from typing import Any
 
+from artefacts.models import Artefact
+from portfolio.apel import services
 from portfolio.apel.programmes import (
     ProgrammeDetails,
     course_add,
@@ -13,7 +15,9 @@ from portfolio.apel.programmes import (
     programme_create,
     programme_publish,
 )
-from portfolio.models import Programme
+from portfolio.apel.selectors import claim_view
+from portfolio.models import Claim, Programme
+from reflections.models import Reflection
 
 PROGRAMME = ProgrammeDetails(
     title="BSc (Hons) Web Development",
@@ -85,3 +89,49 @@ def seed_programme(*, institution: Any) -> int:
                     course=courses[course])  # fmt: skip
     programme_publish(programme=programme)
     return len(OUTCOMES)
+
+
+# Lena's draft claim: evidence mapped by title (and the badges their alignments suggest).
+CLAIM_TITLE = "Credit for Accessible web design and User research"
+CLAIM_EVIDENCE = {
+    "WD-LO1": ["Poster: accessible web forms", "Code for the accessible sign-up form"],
+    "WD-LO3": ["Short essay: why labels matter"],
+    "WD-LO4": ["Usability test report"],
+    "WD-LO5": ["What the usability test taught me"],
+}
+CLAIM_JUSTIFICATIONS = {
+    "WD-LO1": "I designed and built the sign-up form of our placement project to WCAG 2.2 AA; "
+    "the poster explains each decision, the code shows it, and the badge was assessed "
+    "by the placement provider.",
+    "WD-LO4": "I planned and ran a usability test with five users; the report has the plan, "
+    "the tasks and what we found.",
+}
+
+
+def seed_claim(*, learner: Any) -> bool:
+    """A draft claim of the learner against the demo programme, with evidence mapped,
+    two justifications and the badge suggestions accepted, ready to submit to the demo
+    assessor (once). Returns whether it was added."""
+    programme = Programme.objects.filter(code=PROGRAMME.code, institution__isnull=False).first()
+    if programme is None or Claim.objects.filter(learner=learner, programme=programme).exists():
+        return False
+    courses = list(programme.courses.filter(code__in=["WD101", "WD102"]))
+    claim = services.claim_create(
+        learner=learner, programme=programme, title=CLAIM_TITLE, courses=courses
+    )
+    answers = {a.outcome.code: a for a in claim.answers.select_related("outcome")}
+    by_title: dict[str, Artefact | Reflection] = {
+        a.title: a for a in Artefact.objects.filter(owner=learner)
+    }
+    by_title.update({r.title: r for r in Reflection.objects.filter(owner=learner)})
+    for code, titles in CLAIM_EVIDENCE.items():
+        for title in titles:
+            if title in by_title:
+                services.mapping_add(answer=answers[code], item=by_title[title])
+    for suggestion in claim_view(claim=claim, suggest=True).suggestions:
+        services.mapping_add(
+            answer=suggestion.answer, item=suggestion.badge, suggested_because=suggestion.reason
+        )
+    for code, text in CLAIM_JUSTIFICATIONS.items():
+        services.answer_justify(answer=answers[code], justification=text)
+    return True

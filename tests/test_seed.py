@@ -8,7 +8,7 @@ from accounts.models import Cohort, Institution, Membership, Role, User
 def test_seed_creates_the_demo_people_and_is_idempotent(db: None) -> None:
     call_command("seed_demo", "--quiet")
     call_command("seed_demo", "--quiet")
-    assert User.objects.count() == 6
+    assert User.objects.count() == 7
     assert User.objects.filter(role=Role.ADMIN).count() == 1
     ours = Cohort.objects.get(name="Web Development 2026")
     assert {u.email for u in ours.learners.all()} == {
@@ -25,7 +25,8 @@ def test_seed_creates_the_demo_people_and_is_idempotent(db: None) -> None:
         Membership.objects.filter(institution=institution).values_list("user__email", "role")
     )
     assert roles["admin@demo.example"] == "admin" and roles["tutor2@demo.example"] == "tutor"
-    assert len(roles) == 6 and Cohort.objects.filter(institution=institution).count() == 2
+    assert roles["assessor@demo.example"] == "assessor"
+    assert len(roles) == 7 and Cohort.objects.filter(institution=institution).count() == 2
 
 
 def test_seed_adds_evidence_and_badges_that_verify_offline(
@@ -80,3 +81,20 @@ def test_seed_adds_a_review_history_once_without_emailing_it(
     assert Notification.objects.filter(recipient=lena, read_at=None).count() == 2
     assert not Notification.objects.filter(emailed_at=None).exists()
     assert mailoutbox == []
+
+
+def test_seed_adds_a_draft_apel_claim_ready_for_the_demo_assessor(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from portfolio.apel.selectors import claim_view
+    from portfolio.models import Claim
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--quiet")
+    call_command("seed_demo", "--quiet")  # idempotent
+    claim = Claim.objects.get()
+    assert claim.learner.email == "learner1@demo.example" and claim.state == "draft"
+    view = claim_view(claim=claim, suggest=True)
+    assert len(view.rows) == 5 and view.gaps == 1  # WD-LO2 is left for the learner
+    suggested = [m for r in view.rows for m in r.mappings if m.suggested_because]
+    assert len(suggested) == 2 and view.suggestions == []  # both badge alignments accepted

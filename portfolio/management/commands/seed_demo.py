@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.institutions.services import institution_default
-from accounts.models import Role
+from accounts.models import Membership, MembershipRole, Role
 from accounts.services import cohort_ensure, user_ensure
 from core.links import absolute_url
 from portfolio.demo import seed_evidence, seed_showcase
-from portfolio.demo_apel import seed_programme
+from portfolio.demo_apel import seed_claim, seed_programme
 from portfolio.demo_attestations import seed_attestation
 from portfolio.demo_badges import seed_badges, seed_institution_stack, seed_registry
 from portfolio.demo_review import seed_review
@@ -27,6 +27,8 @@ PEOPLE = [
     ("tutor2@demo.example", "Tess Tutor", Role.TUTOR),
     ("learner3@demo.example", "Lou Learner", Role.LEARNER),
 ]
+# Assessors are tutors by role, with the assessor role in the institution.
+ASSESSOR = ("assessor@demo.example", "Asha Assessor")
 
 
 class Command(BaseCommand):
@@ -50,6 +52,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
         for email, name, role in PEOPLE:
             self.stdout.write(f"  {role.label:<18} {name:<14} {email}")
+        self.stdout.write(f"  {'APEL assessor':<18} {ASSESSOR[1]:<14} {ASSESSOR[0]}")
         if token:
             self.stdout.write(
                 "Lena's showcase as an employer sees it (shown only now): "
@@ -99,6 +102,18 @@ class Command(BaseCommand):
         )
         seed_institution_stack()
         seed_programme(institution=institution)
+        assessor, was_created = user_ensure(
+            email=ASSESSOR[0],
+            name=ASSESSOR[1],
+            role=Role.TUTOR,
+            password=DEMO_PASSWORD,
+            institution=institution,
+        )
+        Membership.objects.filter(user=assessor, institution=institution).update(
+            role=MembershipRole.ASSESSOR
+        )
+        created += was_created
+        seed_claim(learner=people["learner1@demo.example"])
         token = seed_showcase(people["learner1@demo.example"])
         seed_attestation(people["learner1@demo.example"])
         seed_review(tutor=people["tutor@demo.example"], learners=learners, today=today)
