@@ -42,6 +42,11 @@ def badge_check(*, payload: str, owner: Any, now: Any) -> tuple[Outcome, Facts]:
     outcome.issuer_id = facts.issuer_id
     if _signature_holds(outcome):
         outcome.registry = registry_match(issuer_id=facts.issuer_id, owner=owner)
+    if outcome.registry is not None:  # what identifies the issuer now is the registry
+        outcome.identity_note = _(
+            "The registry “%(registry)s” lists the issuer's id, and the credential is "
+            "signed with that id's key."
+        ) % {"registry": outcome.registry.name}
     return outcome, facts
 
 

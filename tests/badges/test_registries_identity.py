@@ -139,3 +139,20 @@ def test_issuer_ids_match_exactly(
             name="Near", upload=upload(registry_bytes(listing(near_miss))), added_by=None
         )
     assert _identity(badge) == (Status.UNIDENTIFIED, Identity.NOT_IDENTIFIED)
+
+
+def test_a_registry_listed_issuer_is_explained_by_the_registry_not_by_its_key(
+    earner: Any, django_capture_on_commit_callbacks: Capture
+) -> None:
+    """A did:key issuer a trusted registry lists is identified by the registry: the
+    explanation says so, never that nothing ties the credential to the issuer."""
+    badge, issuer = _unidentified_badge(earner)
+    assert "anyone can make one" in badge.issuer_identity_explanation
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_add_file(
+            name="Partners", upload=upload(registry_bytes(listing(issuer))), added_by=None
+        )
+    badge.refresh_from_db()
+    assert badge.issuer_identity == Identity.REGISTRY
+    assert "anyone can make one" not in badge.issuer_identity_explanation
+    assert "“Partners” lists the issuer's id" in badge.issuer_identity_explanation
