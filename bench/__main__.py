@@ -1,6 +1,7 @@
 """`make bench`: set up a throwaway database, run every benchmark, print the tables.
-`python -m bench capacity` runs only the capacity and overload benchmark, and
-`python -m bench exports` only the showcase PDF export."""
+`python -m bench capacity` runs only the capacity and overload benchmark,
+`python -m bench exports` only the showcase PDF export and `python -m bench apel` only
+the APEL evidence PDF export."""
 
 import os
 import sys
@@ -32,8 +33,15 @@ def main() -> int:
         print(f"Database: {database_url}", flush=True)
         print(exports.format_result(exports.run()))
         return 0
+    if sys.argv[1:] == ["apel"]:
+        from bench import apel
+
+        print(f"Database: {database_url}", flush=True)
+        print(apel.format_result(apel.run()))
+        return 0
     # Imported after configure(): these modules import models, which need django.setup().
     from bench import (
+        apel,
         badge_verification,
         badges,
         capacity,
@@ -78,6 +86,8 @@ def main() -> int:
     print(review.format_result(review.run()))
     print()
     print(exports.format_result(exports.run()))
+    print()
+    print(apel.format_result(apel.run()))
     print()
     print(capacity.run())
     print()

@@ -54,18 +54,18 @@ def run() -> dict[str, Any]:
     connections.close_all()  # the children open their own
     exports, floors = [], []
     for export_id in export_ids:  # taken in turns, so a busy spell hits both alike
-        exports.append(_child("export", export_id))
-        floors.append(_child("floor", export_id))
+        exports.append(run_child("export", export_id))
+        floors.append(run_child("floor", export_id))
     return {
         "items": count,
         "arranged_s": arranged_s,
         "rounds": len(export_ids),
-        "export": _median(exports),
-        "floor": _median(floors),
+        "export": median_report(exports),
+        "floor": median_report(floors),
     }
 
 
-def _median(reports: list[dict[str, Any]]) -> dict[str, Any]:
+def median_report(reports: list[dict[str, Any]]) -> dict[str, Any]:
     """The median time of the rounds; the highest peak RSS and the last size."""
     return {
         **reports[-1],
@@ -153,8 +153,9 @@ def _photo(base: Any, number: int) -> bytes:
     return out.getvalue()
 
 
-def _child(task: str, export_id: int) -> dict[str, Any]:
-    """Run `task` in a fresh interpreter (see `main`); its JSON report."""
+def run_child(task: str, export_id: int) -> dict[str, Any]:
+    """Run `task` ("export" or "floor") on any kind of export in a fresh interpreter (see
+    `main`); its JSON report. bench/apel.py measures the APEL PDF with it too."""
     env = {**os.environ, "EXPORT_SIGNING_DEV_DIR": str(BENCH_DIR / "signing")}
     done = subprocess.run(  # noqa: S603 - our own module, by a fixed argument list
         [sys.executable, "-m", "bench.exports", task, str(export_id)],
@@ -187,18 +188,20 @@ def _export(export_id: int) -> dict[str, Any]:
 
 
 def _floor(export_id: int) -> dict[str, Any]:
-    """WeasyPrint alone on the export's final HTML and prepared images (a plain PDF)."""
+    """WeasyPrint alone on the export's final HTML and prepared images (a plain PDF), for
+    any kind of export (its context builder makes the HTML, untimed)."""
     from django.contrib.staticfiles import finders
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcherResponse
 
+    from portfolio.exports.kinds import kind_of
     from portfolio.exports.renderer import FILE_SCHEME, STATIC_SCHEME
-    from portfolio.exports.showcase import showcase_document
     from portfolio.models import Export
 
-    export = Export.objects.select_related("showcase", "owner").get(pk=export_id)
-    assert export.showcase is not None
-    document = showcase_document(export=export, showcase=export.showcase, report=lambda *_: None)
+    export = Export.objects.select_related(
+        "showcase", "owner", "claim__learner", "claim__programme__institution"
+    ).get(pk=export_id)
+    document = kind_of(export).build(export, lambda *_: None)
 
     def fetch(url: str, headers: Any = None) -> URLFetcherResponse:
         scheme, _, rest = url.partition(":")

@@ -33,6 +33,7 @@ urlpatterns = [
     path("apel/", include("portfolio.apel.urls")),
     path("attest/", include(attest_urlpatterns)),
     path("verify/<str:code>/", verify_views.verify, name="verify"),
+    path("verify/<str:code>/data/", verify_views.verify_data, name="verify_data"),
     path("s/<str:token>/pdf/", verify_views.shared_pdf, name="share_pdf"),
     path("s/", include(share_urlpatterns)),
     path("staff/", include("accounts.institutions.urls")),

@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from core.html import ALLOWED_ATTRIBUTES, ALLOWED_PROTOCOLS, ALLOWED_TAGS
 from core.images import reencode_for_serving
 from core.uploads import open_image
-from portfolio.exports.renderer import file_url
+from portfolio.exports.renderer import Embedded, file_url
 from portfolio.models import Export
 
 Progress = Callable[[str, int, int], None]
@@ -29,13 +29,15 @@ PROGRESS_INTERVAL = 0.25  # seconds
 
 @dataclass
 class Prepared:
-    """A document ready to render: its HTML, the stylesheets it names, and the files
-    (by token) the renderer may serve it. `folder` is removed by `close()`."""
+    """A document ready to render: its HTML, the stylesheets it names, the files (by
+    token) the renderer may serve it, and what the PDF embeds (at most one attachment,
+    kept beside the PDF as the export's `attachment`). `folder` is removed by `close()`."""
 
     folder: Path
     html: str = ""
     stylesheets: list[str] = field(default_factory=list)
     files: dict[str, Path] = field(default_factory=dict)
+    attachment: Embedded | None = None
 
     def add(self, data: bytes | IO[bytes], extension: str) -> str:
         """Store bytes (or a stream) as a file the renderer may read; its export-file URL."""

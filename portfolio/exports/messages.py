@@ -8,6 +8,10 @@ NOT_ALLOWED = _(
     "This showcase can no longer be exported by you (it was archived, deleted or is not "
     "yours). Restore it and try again."
 )
+CLAIM_NOT_ALLOWED = _(
+    "This claim can no longer be exported by you (it was deleted or is not yours). Open "
+    "your claims and export the one you want."
+)
 NOT_SIGNED = _(
     "The PDF could not be signed, so it was not issued. Try again later; if it keeps "
     "failing, tell the site's administrators."

@@ -6,7 +6,8 @@ server, loopback and cloud metadata addresses, and it embeds whatever a
 `<link rel="attachment">` or `<a rel="attachment">` points at. Here every fetch goes
 through `SafeFetcher`, which knows two schemes of ours and small `data:` images, and
 refuses everything else; attachment links are taken out of the document before layout,
-so no file is ever embedded whatever the HTML asks for.
+so no file is ever embedded whatever the HTML asks for. The only files a PDF embeds are
+the `Embedded` bytes our own code passes to `render_pdf` (PDF/A-3 associated files).
 """
 
 import base64
@@ -21,7 +22,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,26 @@ def _response(url: str, path: Path) -> URLFetcherResponse:
     return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": content_type})
 
 
+@dataclass(frozen=True)
+class Embedded:
+    """A file our code embeds in the PDF as an associated file (PDF/A-3 allows any
+    type, with its relationship to the document): e.g. the APEL claim's JSON."""
+
+    name: str
+    data: bytes
+    description: str
+    relationship: str = "Data"  # the document is a rendering of this data (ISO 32000-2)
+
+    def attachment(self) -> Attachment:
+        # A WeasyPrint Attachment reads its source once: a fresh one for every write.
+        return Attachment(
+            string=self.data,
+            name=self.name,
+            description=self.description,
+            relationship=self.relationship,
+        )
+
+
 @dataclass
 class Rendered:
     pdfa: str = ""
@@ -109,11 +130,16 @@ class Rendered:
 
 
 def render_pdf(
-    *, html: str, files: Mapping[str, Path], target: Path, stylesheets: Sequence[str] = ()
+    *,
+    html: str,
+    files: Mapping[str, Path],
+    target: Path,
+    stylesheets: Sequence[str] = (),
+    attachments: Sequence[Embedded] = (),
 ) -> Rendered:
     """Lay out `html` with the named static stylesheets and write the PDF to `target`:
-    tagged, and PDF/A-3u when WeasyPrint can make it (else a plain PDF, with the reason
-    in `pdfa_note`)."""
+    tagged, with `attachments` embedded, and PDF/A-3u when WeasyPrint can make it (else
+    a plain PDF, with the reason in `pdfa_note`)."""
     fetcher = SafeFetcher(files=files)
     document = HTML(string=html, url_fetcher=fetcher, base_url=None)
     _drop_attachments(document)
@@ -121,12 +147,19 @@ def render_pdf(
     result = Rendered()
     laid_out = document.render(stylesheets=styles, pdf_tags=True)
     try:
-        laid_out.write_pdf(target, pdf_variant=PDFA_VARIANT, pdf_tags=True)
+        laid_out.write_pdf(
+            target,
+            pdf_variant=PDFA_VARIANT,
+            pdf_tags=True,
+            attachments=[embedded.attachment() for embedded in attachments],
+        )
         result.pdfa = PDFA_LEVEL
     except Exception as error:
         logger.warning("PDF/A output failed, writing a plain PDF: %s", error)
         result.pdfa_note = f"{PDFA_LEVEL} could not be made: {error}"[:500]
-        laid_out.write_pdf(target, pdf_tags=True)
+        laid_out.write_pdf(
+            target, pdf_tags=True, attachments=[embedded.attachment() for embedded in attachments]
+        )
     result.refused = fetcher.refused
     return result
 

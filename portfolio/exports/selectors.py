@@ -1,19 +1,25 @@
-"""Reads for export pages: the owner's list, one export, and the public record."""
+"""Reads for export pages: the owner's list, one export, a claim's exports, and the
+public record."""
 
 from typing import Any
 
 from django.db.models import QuerySet
 
 from badges.models import Badge
-from portfolio.models import Export, ExportState, ShareLink
+from portfolio.models import Claim, Export, ExportKind, ExportState, ShareLink
 
 
 def exports_owned(*, owner: Any) -> QuerySet[Export]:
-    return Export.objects.filter(owner=owner).select_related("showcase")
+    return Export.objects.filter(owner=owner).select_related("showcase", "claim")
 
 
 def export_owned(*, owner: Any, public_id: Any) -> Export:
     return exports_owned(owner=owner).get(public_id=public_id)
+
+
+def exports_of_claim(*, claim: Claim) -> QuerySet[Export]:
+    """The APEL PDFs its learner made of the claim, newest first (one query)."""
+    return Export.objects.filter(claim=claim, owner_id=claim.learner_id, kind=ExportKind.APEL_PDF)
 
 
 def normalise_code(code: str) -> str:

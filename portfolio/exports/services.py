@@ -3,9 +3,10 @@ withdrawing, and sweeping up after workers that died.
 
 The Export row is the source of truth. Rendering claims a queued row (so a duplicated
 or redelivered task does nothing), works outside any transaction in a temporary folder,
-and only then stores the finished, signed file under the name chosen when the row was
-made and marks the row done, in one short transaction. A file is only ever served
-from a done row, so nobody can see a half-written one.
+and only then stores the finished, signed file (and the attachment it embeds, if any)
+under the names chosen when the row was made and marks the row done, in one short
+transaction. A file is only ever served from a done row, so nobody can see a
+half-written one. What differs between kinds of document is in `kinds`.
 """
 
 import hashlib
@@ -17,16 +18,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portfolio.exports import messages
+from portfolio.exports.kinds import claim_exportable, kind_of, showcase_exportable
 from portfolio.exports.renderer import render_pdf
-from portfolio.exports.showcase import showcase_document
 from portfolio.exports.signing import SigningNotConfigured, sign_pdf
-from portfolio.models import Export, ExportKind, ExportState, Showcase
+from portfolio.models import Claim, Export, ExportKind, ExportState, Showcase
 from portfolio.showcases.versions import showcase_content_changed
 
 logger = logging.getLogger(__name__)
@@ -37,38 +39,61 @@ class ExportRefused(Exception):
     """The requester may not export this: the message says why, for the learner."""
 
 
-def may_export(*, user: Any, showcase: Showcase | None) -> bool:
-    return (
-        showcase is not None
-        and getattr(user, "is_active", False)
-        and getattr(user, "is_learner", False)
-        and showcase.owner_id == user.pk
-        and not showcase.is_archived
+@transaction.atomic
+def export_request(*, owner: Any, showcase: Showcase, request_key: str = "") -> Export:
+    """Queue an export of the showcase, once (see `_request`)."""
+    if not showcase_exportable(user=owner, showcase=showcase):
+        raise ExportRefused(_("Only the owner can export a showcase, and not once it is archived."))
+    return _request(
+        owner=owner,
+        kind=ExportKind.SHOWCASE_PDF,
+        title=showcase.title,
+        request_key=request_key,
+        subject={"showcase": showcase},
     )
 
 
 @transaction.atomic
-def export_request(*, owner: Any, showcase: Showcase, request_key: str = "") -> Export:
-    """Queue an export of the showcase, once. The same `request_key` (the form's, so a
-    double click or a resent POST) gives back the same export, and so does asking while
-    an export of this showcase is still running."""
-    if not may_export(user=owner, showcase=showcase):
-        raise ExportRefused(_("Only the owner can export a showcase, and not once it is archived."))
+def export_request_claim(*, owner: Any, claim: Claim, request_key: str = "") -> Export:
+    """Queue the APEL evidence PDF of the claim, once (see `_request`). Its learner may
+    export it in any state, and again after each judgement."""
+    if not claim_exportable(user=owner, claim=claim):
+        raise ExportRefused(_("Only the learner who made a claim can export it."))
+    title = _("APEL claim: %(title)s v%(version)s") % {
+        "title": claim.title,
+        "version": claim.version,
+    }
+    return _request(
+        owner=owner,
+        kind=ExportKind.APEL_PDF,
+        title=title[:200],
+        request_key=request_key,
+        subject={"claim": claim},
+    )
+
+
+def _request(
+    *, owner: Any, kind: str, title: str, request_key: str, subject: dict[str, Any]
+) -> Export:
+    """The export of `subject` (e.g. {"showcase": showcase}), made once. The same
+    `request_key` (the form's, so a double click or a resent POST) gives back the same
+    export, and so does asking while an export of the same subject is still running."""
+    about = ":".join(str(target.pk) for target in subject.values())
     key = hashlib.sha256(
-        f"{owner.pk}:{ExportKind.SHOWCASE_PDF}:{showcase.pk}:{request_key or uuid.uuid4()}".encode()
+        f"{owner.pk}:{kind}:{about}:{request_key or uuid.uuid4()}".encode()
     ).hexdigest()
     existing = Export.objects.filter(idempotency_key=key).first() or (
-        Export.objects.filter(owner=owner, showcase=showcase, state__in=RUNNING).first()
+        Export.objects.filter(owner=owner, kind=kind, state__in=RUNNING, **subject).first()
     )
     if existing is not None:
         return existing
     export = Export.objects.create(
         owner=owner,
-        showcase=showcase,
-        kind=ExportKind.SHOWCASE_PDF,
-        title=showcase.title,
+        kind=kind,
+        title=title,
         idempotency_key=key,
         stage=_("Waiting to start"),
+        **subject,
     )
     _enqueue(export.pk)
     return export
@@ -86,13 +111,12 @@ def export_render(*, export_id: int) -> Export | None:
     export = _claim(export_id)
     if export is None:
         return None
-    showcase = export.showcase
-    if not may_export(user=export.owner, showcase=showcase):
-        export_fail(export_id=export.pk, message=str(messages.NOT_ALLOWED))
+    kind = kind_of(export)
+    if not kind.allowed(export):
+        export_fail(export_id=export.pk, message=str(kind.not_allowed))
         return None
-    assert showcase is not None
     report = _reporter(export)
-    document = showcase_document(export=export, showcase=showcase, report=report)
+    document = kind.build(export, report)
     try:
         unsigned, signed = document.folder / "unsigned.pdf", document.folder / "signed.pdf"
         report(_("Laying out the pages"), 0, 0)
@@ -101,6 +125,7 @@ def export_render(*, export_id: int) -> Export | None:
             files=document.files,
             target=unsigned,
             stylesheets=document.stylesheets,
+            attachments=[document.attachment] if document.attachment else [],
         )
         report(_("Signing"), 0, 0)
         try:
@@ -111,7 +136,8 @@ def export_render(*, export_id: int) -> Export | None:
             return None
         report(_("Saving"), 0, 0)
         export.pdfa, export.pdfa_note = rendered.pdfa, rendered.pdfa_note
-        return _store(export, signed)
+        attachment = document.attachment.data if document.attachment else None
+        return _store(export, signed, attachment)
     finally:
         document.close()
 
@@ -122,7 +148,14 @@ def _claim(export_id: int) -> Export | None:
         # of the outer join to the showcase.
         export = (
             Export.objects.select_for_update(of=("self",))
-            .select_related("owner", "showcase", "showcase__owner")
+            .select_related(
+                "owner",
+                "showcase",
+                "showcase__owner",
+                "claim__learner",
+                "claim__programme__institution",
+                "claim__previous",
+            )
             .filter(pk=export_id)
             .first()
         )
@@ -135,8 +168,21 @@ def _claim(export_id: int) -> Export | None:
         export.save(update_fields=["state", "started_at", "attempts", "error", "updated_at"])
     # A previous attempt killed while saving may have left part of a file: not served
     # (its row was never done), and removed before this attempt saves.
-    default_storage.delete(export.file_name)
+    _delete_all(_names(export))
     return export
+
+
+def attachment_name(export: Export) -> str:
+    """Where the attachment (JSON data, the only kind of file embedded) is stored: fixed
+    by the PDF's name, so a worker killed while saving leaves nothing unknown."""
+    return export.file_name.removesuffix(".pdf") + ".json"
+
+
+def _names(export: Export) -> list[str]:
+    """Every stored name the export may have: the files of a done export, and those
+    chosen for it before rendering."""
+    chosen = [export.file.name, export.file_name, export.attachment.name, attachment_name(export)]
+    return list(dict.fromkeys(name for name in chosen if name))
 
 
 def _reporter(export: Export) -> Any:
@@ -148,26 +194,32 @@ def _reporter(export: Export) -> Any:
     return report
 
 
-def _store(export: Export, signed: Path) -> Export | None:
+def _store(export: Export, signed: Path, attachment: bytes | None) -> Export | None:
     digest, size = _sha256(signed)
+    names = []
+    if attachment is not None:
+        names.append(default_storage.save(attachment_name(export), ContentFile(attachment)))
     with signed.open("rb") as handle:
         name = default_storage.save(export.file_name, File(handle, name=export.file_name))
+    names.append(name)
     with transaction.atomic():
         current = Export.objects.select_for_update().filter(pk=export.pk).first()
         if current is None or current.state != ExportState.RENDERING:
             # Deleted, or given up by the sweep, while we rendered: keep nothing.
-            transaction.on_commit(lambda: default_storage.delete(name))
+            transaction.on_commit(lambda: _delete_all(names))
             return None
         current.file.name = name
         current.sha256, current.size = digest, size
+        if attachment is not None:
+            current.attachment.name = names[0]
+            current.attachment_sha256 = hashlib.sha256(attachment).hexdigest()
         current.pdfa, current.pdfa_note = export.pdfa, export.pdfa_note
         current.badges = export.badges
         current.state = ExportState.DONE
         current.stage, current.done, current.total = _("Ready"), 1, 1
         current.finished_at = timezone.now()
         current.save()
-        if current.showcase_id:  # its share pages may offer this PDF now
-            showcase_content_changed(showcase_ids=[current.showcase_id])
+        kind_of(current).issued(current)
         messages.notify_finished(current)
     return current
 
@@ -191,16 +243,16 @@ def export_fail(*, export_id: int, message: str) -> None:
     export.state, export.error = ExportState.FAILED, message[:500]
     export.stage, export.finished_at = _("Failed"), timezone.now()
     export.save(update_fields=["state", "error", "stage", "finished_at", "updated_at"])
-    name = export.file_name
-    transaction.on_commit(lambda: default_storage.delete(name))
+    names = _names(export)
+    transaction.on_commit(lambda: _delete_all(names))
     messages.notify_finished(export)
 
 
 @transaction.atomic
 def export_delete(*, export: Export) -> None:
-    """Delete the record and its file (after commit). The verification page then no
+    """Delete the record and its files (after commit). The verification page then no
     longer knows the document."""
-    names = [n for n in {export.file.name, export.file_name} if n]
+    names = _names(export)
     if export.showcase_id and export.state == ExportState.DONE:  # the PDF a link offers
         showcase_content_changed(showcase_ids=[export.showcase_id])
     export.delete()

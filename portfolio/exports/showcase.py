@@ -3,7 +3,8 @@
 It shows what a share link shows (private items and empty sections left out), so the
 PDF can be offered through a link. Images are embedded at print size (the print copy
 made when they were uploaded); every file the document uses is copied into the export's
-own folder, the only files the renderer can read.
+own folder, the only files the renderer can read. `prepare_images` and `item_context`
+print a piece of evidence the same way in every PDF (templates/exports/partials/item.html).
 """
 
 import logging
@@ -39,7 +40,7 @@ def showcase_document(*, export: Export, showcase: Showcase, report: Progress) -
     items = [item for section in sections for item in section.items.all()]
     document = prepared()
     try:
-        images = _prepare_images(document, items, report)
+        images = prepare_images(document, items, report)
         report(_("Putting the pages together"), 0, 0)
         address = verify_address(export)
         with translation.override(translation.get_language() or "en"):
@@ -65,8 +66,10 @@ def showcase_document(*, export: Export, showcase: Showcase, report: Progress) -
     return document
 
 
-def _prepare_images(document: Prepared, items: list[Any], report: Progress) -> dict[int, str]:
-    """export-file URLs of each item's picture. An artefact image's print copy (made with
+def prepare_images(document: Prepared, items: list[Any], report: Progress) -> dict[int, str]:
+    """export-file URLs of each item's picture, by the item's pk. An item is anything
+    with `pk`, `artefact_id`/`artefact` and `badge_id`/`badge`: a showcase item, or an
+    APEL claim's mapping. An artefact image's print copy (made with
     its preview when it was uploaded) is copied as it is; only an image without one (its
     preview still pending, or prepared before print copies existed), or with one larger
     than EXPORT_IMAGE_MAX_SIDE now allows, is scaled here.
@@ -119,18 +122,41 @@ def _section(section: Any, images: dict[int, str]) -> dict[str, Any]:
         "heading": section.heading,
         "anchor": f"section-{section.pk}",
         "intro": clean_html(section.intro_html),
-        "items": [_item(item, images.get(item.pk, "")) for item in section.items.all()],
+        "items": [
+            item_context(
+                kind=item.kind,
+                target=item.target,
+                caption=item.caption,
+                image=images.get(item.pk, ""),
+                online=_("the online showcase"),
+            )
+            for item in section.items.all()
+        ],
     }
 
 
-def _item(item: Any, image: str) -> dict[str, Any]:
-    target = item.target
+def item_context(
+    *,
+    kind: str,
+    target: Any,
+    caption: str,
+    image: str,
+    online: str,
+    anchor: str = "",
+    label: str = "",
+) -> dict[str, Any]:
+    """What templates/exports/partials/item.html prints for one artefact, reflection or
+    badge: `online` names where a file the PDF cannot show is found; `anchor` and
+    `label` let other pages of the document refer to it."""
     body = getattr(target, "body_html", "")
     return {
-        "kind": item.kind,
+        "kind": kind,
         "obj": target,
-        "caption": item.caption,
+        "caption": caption,
         "image": image,
         "body": clean_html(body) if body else "",
         "media": getattr(target, "media", ""),
+        "online": online,
+        "anchor": anchor,
+        "label": label,
     }

@@ -1,6 +1,7 @@
 """The public verification page, /verify/<code>/: what we issued under that code, the
 live status of each badge in it, and a form to check whether a file is that document.
-It shows nothing the PDF does not already show. Also the share link's PDF download."""
+It shows nothing the PDF does not already show; the data a PDF embeds (the APEL claim's
+JSON) is offered there as the same bytes. Also the share link's PDF download."""
 
 import hashlib
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from core.serving import serve_file
 from portfolio.exports import selectors
 from portfolio.exports.signing import SignatureCheck, signature_check
-from portfolio.models import Export, ShareLink
+from portfolio.models import Export, ExportState, ShareLink
 from portfolio.showcases.share_views import shared
 
 RATE_WINDOW_SECONDS = 3600
@@ -69,6 +70,26 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     response = render(request, "exports/verify.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def verify_data(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The file the PDF embeds, exactly as embedded, while the document stands (not once
+    it is withdrawn, as the PDF itself is no longer offered then)."""
+    try:
+        export = selectors.export_issued(code=code)
+    except Export.DoesNotExist:
+        raise Http404 from None
+    if export.state != ExportState.DONE or not export.attachment:
+        raise Http404
+    response = serve_file(
+        request,
+        stored=export.attachment,
+        content_type="application/json",
+        filename=export.download_name.removesuffix(".pdf") + ".json",
+        inline=False,
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 

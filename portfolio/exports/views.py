@@ -1,5 +1,6 @@
-"""The learner's export pages: ask for a PDF, watch it, download, withdraw or delete it.
-Only the owner reaches any of them (others get a 404, other roles a 403)."""
+"""The learner's export pages: ask for a PDF (of a showcase, or of an APEL claim), watch
+it, download, withdraw or delete it. Only the owner reaches any of them (others get a
+404, other roles a 403)."""
 
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import AuthenticatedRequest, role_required
 from core.serving import serve_file
+from portfolio.apel.selectors import claim_owned
 from portfolio.exports import selectors, services
 from portfolio.models import Export, ExportState
 from portfolio.showcases.views import showcase_or_404
@@ -41,6 +43,22 @@ def export_showcase(request: AuthenticatedRequest, public_id: str) -> HttpRespon
     except services.ExportRefused as refused:
         messages.error(request, str(refused))
         return redirect(showcase)
+    return redirect(export)
+
+
+@learner_only
+@require_POST
+def export_claim(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    claim = claim_owned(learner=request.user, public_id=public_id)
+    try:
+        export = services.export_request_claim(
+            owner=request.user,
+            claim=claim,
+            request_key=request.POST.get("request_key", "")[:64],
+        )
+    except services.ExportRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("exports:list")
     return redirect(export)
 
 
