@@ -1,12 +1,15 @@
 """An APEL applicant's whole journey, in real browsers: a learner builds a claim from a
 published programme, maps evidence with the keyboard, sees the gaps close in the matrix,
 declares and submits; the assessor records judgements; the learner exports the APEL PDF
-and it contains them. Then the same claim sent instead to an outside assessor by email,
+and it contains them. Then a claim like it sent instead to an outside assessor by email,
 who judges it through the emailed link without an account.
 
-Every form is sent once with something wrong (nothing is saved, the page says what to
-do) and once right. Every page is checked with axe at 1280 and 360 px, and a Content
-Security Policy violation on any of them fails the journey."""
+Every form a person can fill in wrong is sent once wrong (nothing is saved, the page
+says what to do) and once right: sign-in, starting the claim, the picker, the declared
+transcript values, submitting, each judgement and the recommendation. A justification
+has no wrong input a browser can send (any text the textarea takes is accepted).
+Every page is checked with axe at 1280 and 360 px, and a Content Security Policy
+violation on any of them fails the journey."""
 
 import hashlib
 import re
@@ -15,7 +18,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from portfolio.models import Claim, ClaimAssessor, ClaimState, Export, ExportState
 from tests.browser.apel_applicant import CODES, Applicant, applicant
@@ -45,7 +48,7 @@ def _signing(settings: Any, tmp_path: Path) -> None:
     settings.EXPORT_SIGNING_SELF_SIGNED = True
 
 
-def matrix_flags(page: Page, code: str) -> Any:
+def matrix_flags(page: Page, code: str) -> Locator:
     """The flags cell of an outcome's row in the coverage matrix."""
     row = page.locator(".apel-matrix__table tbody tr").filter(
         has=page.get_by_role("rowheader", name=code, exact=True)
