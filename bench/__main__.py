@@ -1,8 +1,9 @@
 """`make bench`: set up a throwaway database, run every benchmark, print the tables.
 `python -m bench capacity` runs only the capacity and overload benchmark,
 `python -m bench exports` only the showcase PDF export, `python -m bench apel` only the
-APEL evidence PDF export, and `python -m bench archive` only the archive of a whole
-account (BENCH_ARCHIVE_MB sets its size of files)."""
+APEL evidence PDF export, `python -m bench apel_pages` only the APEL claim and assessor
+pages, and `python -m bench archive` only the archive of a whole account
+(BENCH_ARCHIVE_MB sets its size of files)."""
 
 import os
 import sys
@@ -50,9 +51,16 @@ def main() -> int:
         print(f"Database: {database_url}", flush=True)
         print(apel.format_result(apel.run()))
         return 0
+    if sys.argv[1:] == ["apel_pages"]:
+        from bench import apel_pages
+
+        print(f"Database: {database_url}", flush=True)
+        print(apel_pages.format_result(apel_pages.run()))
+        return 0
     # Imported after configure(): these modules import models, which need django.setup().
     from bench import (
         apel,
+        apel_pages,
         archive,
         badge_verification,
         badges,
@@ -100,6 +108,8 @@ def main() -> int:
     print(exports.format_result(exports.run()))
     print()
     print(apel.format_result(apel.run()))
+    print()
+    print(apel_pages.format_result(apel_pages.run()))
     print()
     skipped = archive.skip_reason()
     if skipped:

@@ -10,14 +10,14 @@ from django.test import Client
 from django.urls import reverse
 
 from portfolio.apel import services
-from portfolio.models import Claim
+from portfolio.models import Claim, Export, ExportKind
 from tests.portfolio.apel.apel_data import aligned_badge, answer, claim_for, programme
 from tests.portfolio.attestations.helpers import attested
 from tests.portfolio.showcase_data import link_artefact, reflection, showcase_with
 
 pytestmark = pytest.mark.django_db
 
-CLAIM_PAGE_QUERIES = 15  # with the claim's exports (one query)
+CLAIM_PAGE_QUERIES = 15  # 14, and one for the evidence PDFs' section (however many)
 PICKER_QUERIES = 11
 LIST_QUERIES = 4
 
@@ -59,6 +59,14 @@ def test_the_claim_page_runs_a_fixed_number_of_queries(
     suggested: int,
 ) -> None:
     claim = filled(people.learner, outcomes, items, suggested)
+    for n in range(suggested):  # as many evidence PDFs as suggestions: 1, then 8
+        Export.objects.create(
+            owner=people.learner,
+            claim=claim,
+            kind=ExportKind.APEL_PDF,
+            title=f"APEL claim: {claim.title} v1",
+            idempotency_key=f"pdf-{n}",
+        )
     client.force_login(people.learner)
     with django_assert_max_num_queries(CLAIM_PAGE_QUERIES):
         response = client.get(claim.get_absolute_url())
@@ -68,6 +76,7 @@ def test_the_claim_page_runs_a_fixed_number_of_queries(
     assert html.count('class="card apel-outcome"') == outcomes
     assert "Attested by" in html and "Aligned to code LO2" in html
     assert html.count('class="apel-suggestion"') == suggested
+    assert html.count('class="card export-card"') == suggested
 
 
 @pytest.mark.parametrize("outcomes,items", [(5, 5), (100, 200)])
