@@ -64,6 +64,15 @@ def _event(claim: Claim, actor: str, kind: str, **detail: Any) -> None:
 
 
 def _draft(claim: Claim) -> None:
+    """Refuse a write unless the claim is a draft, reading its state again under the
+    claim's row lock (every caller is atomic): the `claim` a request loaded may predate a
+    submission that has committed since, and one under way is waited for."""
+    state = (
+        Claim.objects.select_for_update().filter(pk=claim.pk).values_list("state", flat=True)
+    ).first()
+    if state is None:
+        raise ClaimRefused(_("This claim has been deleted. Go back to your claims."))
+    claim.state = state
     if claim.is_frozen:
         raise ClaimFrozen
 
