@@ -204,11 +204,15 @@ def credential_note_set(
     credits: Decimal | None = None,
     learning_outcomes: str = "",
 ) -> CredentialNote | None:
-    """The learner's own transcript values for a badge in the claim (self-declared).
+    """The learner's own transcript values for a badge mapped in the claim (self-declared).
     All empty removes the note."""
     _draft(claim)
     if not _owns(claim, badge):
         raise ClaimRefused(_("You can only describe your own badges."))
+    if not Mapping.objects.filter(answer__claim=claim, badge=badge).exists():
+        raise ClaimRefused(
+            _("That badge is not in this claim. Map it to an outcome, then add its values.")
+        )
     if eqf_level is not None and not 1 <= eqf_level <= 8:
         raise ClaimRefused(_("EQF levels run from 1 to 8."))
     values = {
