@@ -183,3 +183,18 @@ def test_an_unpublished_programmes_claim_is_still_the_learners_to_finish(
     assert client.get(start).status_code == 404
     assert client.post(start, {"title": "Another"}).status_code == 404
     assert Claim.objects.filter(learner=people.learner).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_new_versions_at_once_start_one(people: People) -> None:
+    _postgres_only()
+    claim = claim_for(people.learner, programme(outcomes=1), {"LO1": [reflection(people.learner)]})
+    services.claim_submit(claim=claim, declared=True)
+
+    def start() -> Any:
+        return services.claim_new_version(claim=Claim.objects.get(pk=claim.pk))
+
+    results = _in_threads(start, start, start)
+    assert all(isinstance(r, Claim) for r in results), results
+    assert len({r.pk for r in results}) == 1
+    assert Claim.objects.filter(series=claim.series).count() == 2
