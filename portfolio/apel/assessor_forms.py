@@ -86,7 +86,7 @@ class SubmitForm(forms.Form):
 
 
 class JudgementForm(forms.Form):
-    outcome = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    outcome = forms.CharField(max_length=40, strip=False, widget=forms.HiddenInput)
     judgement = forms.ChoiceField(
         label=_("Judgement"),
         choices=Judgement.choices,

@@ -41,9 +41,23 @@ def _assessor_membership(user: Any, institution: Any) -> Exists:
     )
 
 
+def _learner_membership(claim: Claim, institution_id: int) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        user_id=claim.learner_id, institution_id=institution_id, state=MembershipState.ACTIVE
+    )
+
+
+def learner_is_member(*, claim: Claim) -> bool:
+    """Whether the claim's learner is an active member of its programme's institution."""
+    institution_id = claim.programme.institution_id
+    return institution_id is not None and _learner_membership(claim, institution_id).exists()
+
+
 def assessors_available(*, claim: Claim) -> QuerySet[Any]:
     """The people the learner may choose: active assessors of the programme's
-    institution (none for a programme the learner entered), never the learner."""
+    institution (none for a programme the learner entered), never the learner. None
+    either once the learner is no longer an active member of the institution: a
+    suspended member is hidden from its staff, so sends them nothing."""
     institution_id = claim.programme.institution_id
     if institution_id is None:
         return get_user_model().objects.none()
@@ -51,6 +65,7 @@ def assessors_available(*, claim: Claim) -> QuerySet[Any]:
         get_user_model()
         .objects.filter(is_active=True)
         .filter(_assessor_membership(OuterRef("pk"), institution_id))
+        .filter(Exists(_learner_membership(claim, institution_id)))
         .exclude(pk=claim.learner_id)
         .order_by("name", "email")
     )

@@ -28,6 +28,10 @@ from portfolio.showcases.services import token_hash
 
 LINK_DAYS = 60
 RESENDS_PER_DAY = 5
+# Claims sent by email in a day: each goes to an address the learner chose, with words
+# the learner wrote, so the site is not made a way to send mail to anyone, unbounded.
+INVITES_PER_DAY = 10  # by one learner
+INVITES_PER_ADDRESS = 3  # to one address
 
 
 @dataclass(frozen=True)
@@ -98,12 +102,38 @@ def assessor_invite(*, claim: Claim, name: str, email: str) -> Assigned:
         raise ClaimRefused(_("Give the assessor's name and email address."))
     if email.lower() == claim.learner.email.lower():
         raise ClaimRefused(_("Give your assessor's email address, not your own."))
+    keys = _invite_limits(claim, email)
+    try:
+        limits.check(keys)
+    except limits.RateLimited as limited:
+        raise ClaimRefused(limited.message) from None
     assessor = ClaimAssessor(claim=claim, name=name, email=email)
     token = _new_link(assessor)
     assessor.save()
     _event(claim, "assessor_assigned", assessor, by_link=True, expires=_day(assessor))
     _send_link(assessor, token)
+    transaction.on_commit(lambda: limits.count(keys))  # a refused submission sent nothing
     return Assigned(assessor, token)
+
+
+def _invite_limits(claim: Claim, email: str) -> list[limits.Limit]:
+    today = timezone.now().date().isoformat()
+    to = hashlib.sha256(email.lower().encode()).hexdigest()[:24]
+    return [
+        (
+            f"apel-invite:learner:{claim.learner_id}:{today}",
+            INVITES_PER_DAY,
+            _("You have sent as many claims by email as you can today. Try again tomorrow."),
+        ),
+        (
+            f"apel-invite:to:{to}:{today}",
+            INVITES_PER_ADDRESS,
+            _(
+                "This address has been sent as many claims as it can receive today. "
+                "Try again tomorrow, or choose another assessor."
+            ),
+        ),
+    ]
 
 
 def _new_link(assessor: ClaimAssessor) -> str:

@@ -20,8 +20,10 @@ def _send(
     template: str, context: dict[str, object], *, claim: Claim, to: str, reply_to: str, key: str
 ) -> None:
     institution = claim.programme.institution
+    # One line: a claim title or a name may hold line breaks, which no header can.
+    subject = " ".join(render_to_string(f"apel/email/{template}_subject.txt", context).split())
     message = EmailMessage(
-        subject=render_to_string(f"apel/email/{template}_subject.txt", context).strip(),
+        subject=subject,
         body=render_to_string(f"apel/email/{template}_body.txt", context),
         from_email=institution_from_email(institution)
         if institution

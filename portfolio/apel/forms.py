@@ -54,9 +54,9 @@ class ClaimTitleForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    """Names one outcome of the claim by its code."""
+    """Names one outcome of the claim by its code, exactly as the page wrote it."""
 
-    outcome = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    outcome = forms.CharField(max_length=40, strip=False, widget=forms.HiddenInput)
 
 
 class JustificationForm(OutcomeForm):

@@ -193,14 +193,15 @@ def picked_items(*, learner: Any, refs: list[str]) -> list[Picked]:
             plain.append(ref)
     targets = owned_targets(owner=learner, refs=plain + [t for _s, t in in_showcases])
     by_key = {f"{_kind(t)}:{t.public_id}": t for t in targets}
-    picked = [Picked(by_key[ref]) for ref in dict.fromkeys(plain)]
+    picked = [Picked(by_key[_key(ref)]) for ref in dict.fromkeys(plain)]
     wanted = {
-        (showcase, by_key[target].pk, _kind(by_key[target])) for showcase, target in in_showcases
+        (showcase, by_key[_key(target)].pk, _kind(by_key[_key(target)]))
+        for showcase, target in in_showcases
     }
     if wanted:
         shown = _showcase_items(learner, wanted)
         for showcase, target in dict.fromkeys(in_showcases):
-            item = by_key[target]
+            item = by_key[_key(target)]
             found = shown.get((showcase, _kind(item), item.pk))
             if found is None:
                 raise BadReference(f"showcase:{showcase}:{target}")
@@ -213,6 +214,13 @@ def _uuid(raw: str, ref: str) -> uuid.UUID:
         return uuid.UUID(raw)
     except ValueError:
         raise BadReference(ref) from None
+
+
+def _key(ref: str) -> str:
+    """A reference as `by_key` spells it: the UUID as posted may be upper-case or
+    without its dashes (owned_targets has already refused a malformed one)."""
+    kind, _colon, raw = ref.partition(":")
+    return f"{kind}:{_uuid(raw, ref)}"
 
 
 def _kind(item: Any) -> str:

@@ -14,6 +14,7 @@ them.
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -200,9 +201,11 @@ class _Checker:
                 "columns": ", ".join(self.where),
             }
         cell = {name: cells[index] for name, index in self.where.items()}
-        course_code = cell.get("course_code", "").strip(" ")
+        # Codes lose every space around them (a non-breaking one pasted from a web page
+        # too): a form posting the code back would not match it otherwise.
+        course_code = cell.get("course_code", "").strip()
         course_title = cell.get("course_title", "")
-        code, text = cell["outcome_code"].strip(" "), cell["outcome_text"]
+        code, text = cell["outcome_code"].strip(), cell["outcome_text"]
         problem = _cells_problem(course_code, course_title, code, text)
         credits, credits_problem = credits_from(cell.get("credits", ""))
         problem = problem or credits_problem or self._clash(number, code, course_code, course_title)
@@ -253,6 +256,10 @@ def _cells_problem(course_code: str, course_title: str, code: str, text: str) ->
             "code": code[:OUTCOME_CODE_MAX],
             "max": OUTCOME_CODE_MAX,
         }
+    if not one_line(code):
+        return _("the outcome_code “%(code)s” has a line break or tab in it.") % {
+            "code": code.encode("unicode_escape").decode()[:60]
+        }
     if not text.strip():
         return _("the outcome_text of %(code)s is empty.") % {"code": code}
     if len(text) > OUTCOME_TEXT_MAX:
@@ -262,11 +269,19 @@ def _cells_problem(course_code: str, course_title: str, code: str, text: str) ->
         }
     if course_title.strip() and not course_code:
         return _("it has a course_title but no course_code. Give the course a code.")
+    if not one_line(course_code):
+        return _("the course_code has a line break or tab in it.")
     if len(course_code) > OUTCOME_CODE_MAX:
         return _("the course_code is longer than %(max)s characters.") % {"max": OUTCOME_CODE_MAX}
     if len(course_title) > COURSE_TITLE_MAX:
         return _("the course_title is longer than %(max)s characters.") % {"max": COURSE_TITLE_MAX}
     return ""
+
+
+def one_line(code: str) -> bool:
+    """A code is one line without control characters: it is posted back from forms
+    (which send a line break as CRLF) and written in anchors and CSV cells."""
+    return not any(unicodedata.category(char) == "Cc" for char in code)
 
 
 def credits_from(raw: str) -> tuple[Decimal | None, str]:

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.apel.programme_csv import COURSE_TITLE_MAX, OUTCOME_TEXT_MAX
+from portfolio.apel.programme_csv import COURSE_TITLE_MAX, OUTCOME_TEXT_MAX, one_line
 from portfolio.apel.programmes import ProgrammeDetails
 from portfolio.models import Course, Programme
 from portfolio.models.apel import OUTCOME_CODE_MAX
@@ -19,6 +19,13 @@ def _credits(label: Any, help_text: Any = "") -> forms.DecimalField:
         label=label, required=False, min_value=0, max_value=MAX_CREDITS, max_digits=7,
         decimal_places=2, help_text=help_text,
     )  # fmt: skip
+
+
+def _one_line_code(value: Any) -> str:
+    code = str(value).strip()
+    if not one_line(code):
+        raise forms.ValidationError(_("Write the code on one line, without tabs."))
+    return code
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -69,7 +76,7 @@ class CourseForm(forms.Form):
     credits = _credits(_("Credits"))
 
     def clean_code(self) -> str:
-        return str(self.cleaned_data["code"]).strip()
+        return _one_line_code(self.cleaned_data["code"])
 
 
 class OutcomeForm(forms.Form):
@@ -103,7 +110,7 @@ class OutcomeForm(forms.Form):
             del self.fields["course"]
 
     def clean_code(self) -> str:
-        return str(self.cleaned_data["code"]).strip()
+        return _one_line_code(self.cleaned_data["code"])
 
     def clean_text(self) -> str:
         text = str(self.cleaned_data["text"])

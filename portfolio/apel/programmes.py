@@ -5,7 +5,9 @@ a learner for their own claims (only they see it; it is never published). Outcom
 are unique in a programme whatever their case. Every write to a programme's outcomes or
 courses locks the programme's row first, so two admins adding or importing at once cannot
 both pass the duplicate checks. Nothing that a claim relies on is deleted: a programme,
-course or outcome a claim names is refused with a message saying what to do instead.
+course or outcome a claim names is refused with a message saying what to do instead; and
+the code, words and credits of an outcome a submitted claim answers stay as they were
+claimed and judged.
 """
 
 from dataclasses import asdict, dataclass
@@ -19,7 +21,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Institution, User
 from portfolio.apel.programme_csv import outcomes_check
-from portfolio.models import Claim, ClaimOutcome, Course, LearningOutcome, Programme
+from portfolio.models import Claim, ClaimOutcome, ClaimState, Course, LearningOutcome, Programme
 
 
 class ProgrammeRefused(ValueError):
@@ -196,9 +198,26 @@ def outcome_update(
     _locked(outcome.programme)
     _refuse_taken_outcome_code(outcome.programme, code, keep=outcome)
     _refuse_other_course(outcome.programme, course)
+    changed = (code, text, credits) != (outcome.code, outcome.text, outcome.credits)
+    if changed and _submitted_against(outcome):
+        raise ProgrammeRefused(
+            _(
+                "A submitted claim answers outcome %(code)s: its code, words and credits stay "
+                "as the learner claimed them and the assessor judges them. Add a new outcome "
+                "with the new wording instead."
+            )
+            % {"code": outcome.code}
+        )
     outcome.code, outcome.text, outcome.credits, outcome.course = code, text, credits, course
     outcome.save()
     return outcome
+
+
+def _submitted_against(outcome: LearningOutcome) -> bool:
+    """Whether a claim past its draft answers the outcome (a draft's learner sees a change
+    before they submit)."""
+    answers = ClaimOutcome.objects.filter(outcome=outcome)
+    return answers.exclude(claim__state=ClaimState.DRAFT).exists()
 
 
 @transaction.atomic
@@ -222,6 +241,14 @@ def outcome_move(*, outcome: LearningOutcome, up: bool) -> None:
 @transaction.atomic
 def outcome_delete(*, outcome: LearningOutcome) -> None:
     _locked(outcome.programme)
+    if _submitted_against(outcome):
+        raise ProgrammeRefused(
+            _(
+                "A submitted claim answers outcome %(code)s, so it is kept as the learner "
+                "claimed it and the assessor judges it."
+            )
+            % {"code": outcome.code}
+        )
     if ClaimOutcome.objects.filter(outcome=outcome).exists():
         raise ProgrammeRefused(
             _(

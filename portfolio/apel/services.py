@@ -64,6 +64,15 @@ def _event(claim: Claim, actor: str, kind: str, **detail: Any) -> None:
 
 
 def _draft(claim: Claim) -> None:
+    """Refuse a write unless the claim is a draft, reading its state again under the
+    claim's row lock (every caller is atomic): the `claim` a request loaded may predate a
+    submission that has committed since, and one under way is waited for."""
+    state = (
+        Claim.objects.select_for_update().filter(pk=claim.pk).values_list("state", flat=True)
+    ).first()
+    if state is None:
+        raise ClaimRefused(_("This claim has been deleted. Go back to your claims."))
+    claim.state = state
     if claim.is_frozen:
         raise ClaimFrozen
 
@@ -195,11 +204,15 @@ def credential_note_set(
     credits: Decimal | None = None,
     learning_outcomes: str = "",
 ) -> CredentialNote | None:
-    """The learner's own transcript values for a badge in the claim (self-declared).
+    """The learner's own transcript values for a badge mapped in the claim (self-declared).
     All empty removes the note."""
     _draft(claim)
     if not _owns(claim, badge):
         raise ClaimRefused(_("You can only describe your own badges."))
+    if not Mapping.objects.filter(answer__claim=claim, badge=badge).exists():
+        raise ClaimRefused(
+            _("That badge is not in this claim. Map it to an outcome, then add its values.")
+        )
     if eqf_level is not None and not 1 <= eqf_level <= 8:
         raise ClaimRefused(_("EQF levels run from 1 to 8."))
     values = {

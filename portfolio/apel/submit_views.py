@@ -15,7 +15,7 @@ from accounts.models import Role
 from accounts.permissions import AuthenticatedRequest, role_required
 from portfolio.apel import assessors
 from portfolio.apel.assessor_forms import INSTITUTION, SubmitForm
-from portfolio.apel.assessor_selectors import assessors_available
+from portfolio.apel.assessor_selectors import assessors_available, learner_is_member
 from portfolio.apel.selectors import claim_owned, claim_view
 from portfolio.apel.services import DECLARATION, ClaimRefused
 from portfolio.attestations.limits import RateLimited
@@ -71,7 +71,14 @@ def claim_submit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
                     % {"name": assigned.assessor.name or assigned.assessor.email},
                 )
                 return redirect(claim)
-    context.update(view=claim_view(claim=claim), form=form)
+    # The institution's assessors are not offered: say so when it is the learner's
+    # membership that ended, not that the institution has none.
+    not_member = (
+        form.by_email_only
+        and claim.programme.institution_id is not None
+        and not learner_is_member(claim=claim)
+    )
+    context.update(view=claim_view(claim=claim), form=form, not_member=not_member)
     return render(request, "apel/submit_claim.html", context, status=status)
 
 

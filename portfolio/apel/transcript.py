@@ -14,7 +14,11 @@ from portfolio.models import CredentialNote
 ISSUER = "issuer-stated"
 SELF = "self-declared"
 EQF_FRAMEWORK = re.compile(r"\bEQF\b|European Qualifications? Framework", re.IGNORECASE)
-ISO_HOURS = re.compile(r"^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?)?$")
+NUMBER = r"(\d{1,9}(?:\.\d{1,9})?)"
+ISO_HOURS = re.compile(rf"^P(?:{NUMBER}D)?(?:T(?:{NUMBER}H)?(?:{NUMBER}M)?)?$")
+# A credential stating more hours or credits than this states nothing anyone means, and
+# adding such numbers up overflows (a 500 on every page showing the claim): not stated.
+STATED_MAX = Decimal(10) ** 9
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ def _decimal(value: Any) -> Decimal | None:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
-    return number if number.is_finite() and number >= 0 else None
+    return number if number.is_finite() and 0 <= number < STATED_MAX else None
 
 
 def _achievement(badge: Badge) -> dict[str, Any]:
@@ -90,7 +94,7 @@ def stated_hours(badge: Badge) -> Decimal | None:
         if isinstance(value, str) and (match := ISO_HOURS.match(value.strip())):
             days, hours, minutes = (Decimal(g) if g else Decimal(0) for g in match.groups())
             total = days * 24 + hours + minutes / 60
-            return total.quantize(Decimal("0.1")) if total else None
+            return total.quantize(Decimal("0.1")) if 0 < total < STATED_MAX else None
         if (number := _decimal(value)) is not None:
             return number
     return None
