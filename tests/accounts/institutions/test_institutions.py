@@ -167,3 +167,19 @@ def test_a_tutor_cannot_read_a_suspended_or_archived_learners_shared_work(
     Membership.objects.filter(user=people.learner).update(state="active")
     Cohort.objects.filter(pk=people.cohort.pk).update(archived_at="2026-01-01T00:00:00Z")
     assert not Artefact.objects.readable_by(people.tutor).filter(pk=shared.pk).exists()
+
+
+def test_an_institution_name_with_a_line_break_still_makes_a_valid_from_header(db) -> None:
+    """A name typed with a line break (or pasted with one) must not break every email the
+    institution sends: the From header is one line."""
+    from django.core.mail import EmailMessage
+
+    from accounts.institutions.branding import institution_from_email
+    from tests.factories import InstitutionFactory
+
+    institution = InstitutionFactory.create(name="Northfield\nCollege\r\nBcc: x@evil.test")
+    sender = institution_from_email(institution)
+    assert "\n" not in sender and "\r" not in sender
+    message = EmailMessage("Hello", "Body", sender, ["someone@example.org"]).message()
+    assert message["From"].startswith('"Northfield College Bcc: x@evil.test via')
+    assert message["Bcc"] is None
