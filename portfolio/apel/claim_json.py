@@ -16,9 +16,10 @@ null):
   whole programme).
 - `items`: each piece of evidence once, `ref` "E1", "E2", ... as the PDF numbers them,
   with `kind` (artefact, reflection, badge), `id`, `title`, `date`, `current` (inside the
-  programme's currency window), `backing` (`kind` verified, badge, attested or self;
-  `label`; `independent`), `attestations`, and for an artefact its `artefact_kind`,
-  `description`, `url`, `file_name` and `file_sha256`.
+  programme's currency window), `changed_after_submission` (when the learner last
+  changed it, if after the claim was submitted, else null), `backing` (`kind` verified,
+  badge, attested or self; `label`; `independent`), `attestations`, and for an artefact
+  its `artefact_kind`, `description`, `url`, `file_name` and `file_sha256`.
 - `outcomes`: in the programme's order, `code`, `text`, `credits`, `course`,
   `justification`, `evidence` (`item` ref, the learner's `note`, `suggested_because`),
   `flags` (the rules-of-evidence facts: none, single, only_self, stale) and
@@ -26,6 +27,8 @@ null):
 - `transcript`: `lines` per badge (`item` ref, `badge` name, and `learning_outcomes`,
   `study_hours`, `eqf_level`, `credits`, each `{value, source}` where source is
   "issuer-stated", "self-declared" or "" for not stated) and `totals`.
+- `removed_after_submission`: evidence mapped when the claim was submitted and deleted
+  by the learner since, each `outcome`, `kind`, `title` as the claim's history recorded.
 - `assessment`: the assessor's overall `recommendation`, `label`, `comment`,
   `assessed_at`, `assessed_by`, or null.
 - `badges`: per badge, `item` ref, `id`, `name`, `issuer_name`, `open_badges_version`,
@@ -85,6 +88,10 @@ def claim_data_of(*, view: ClaimView) -> dict[str, Any]:
             for row in view.rows
         ],
         "transcript": _transcript(view.transcript, refs),
+        "removed_after_submission": [
+            {"outcome": r.get("outcome"), "kind": r.get("kind"), "title": r.get("title")}
+            for r in view.removed
+        ],
         "assessment": _assessment(claim),
         "badges": [
             _badge(refs[column.key], column.item)
@@ -152,6 +159,7 @@ def _item(ref: str, evidence: Evidence) -> dict[str, Any]:
         "title": evidence.title,
         "date": _when(evidence.dated),
         "current": evidence.current,
+        "changed_after_submission": _when(evidence.changed_since),
         "backing": {
             "kind": evidence.backing.kind,
             "label": str(evidence.backing.label),

@@ -37,6 +37,8 @@ class Evidence:
     dated: date | None
     current: bool  # False when older than the programme's currency window
     backing: Backing
+    # When its content last changed, if that was after the claim was submitted.
+    changed_since: Any = None
 
 
 def item_date(item: Item) -> date | None:
@@ -76,9 +78,10 @@ def backing_of(item: Item) -> Backing:
     return Backing("self", _("Self-declared"), False)
 
 
-def evidence_of(mapping: Mapping, cutoff: date | None) -> Evidence:
+def evidence_of(mapping: Mapping, cutoff: date | None, submitted_at: Any = None) -> Evidence:
     item = mapping.target
     dated = item_date(item)
+    changed = getattr(item, "content_changed_at", None)  # badges: never edited
     return Evidence(
         item=item,
         kind=mapping.kind,
@@ -87,6 +90,7 @@ def evidence_of(mapping: Mapping, cutoff: date | None) -> Evidence:
         dated=dated,
         current=cutoff is None or (dated is not None and dated >= cutoff),
         backing=backing_of(item),
+        changed_since=changed if submitted_at and changed and changed > submitted_at else None,
     )
 
 

@@ -51,6 +51,9 @@ class ClaimView:
     columns: list[Evidence]  # each mapped item once, in order of first mapping
     transcript: Transcript
     suggestions: list[Suggestion]
+    # Evidence mapped when the claim was submitted and no longer there (deleted by the
+    # learner since): each {"outcome", "kind", "title"} as the history recorded it.
+    removed: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def gaps(self) -> int:
@@ -105,7 +108,7 @@ def claim_view(*, claim: Claim, suggest: bool = False) -> ClaimView:
     rows, columns, seen = [], [], {}
     for answer in answers:
         mappings = list(answer.mappings.all())
-        evidence = [evidence_of(m, cutoff) for m in mappings]
+        evidence = [evidence_of(m, cutoff, claim.submitted_at) for m in mappings]
         for item in evidence:
             if item.key not in seen:
                 seen[item.key] = item
@@ -131,7 +134,21 @@ def claim_view(*, claim: Claim, suggest: bool = False) -> ClaimView:
         )
         mapped = {(r.answer.pk, m.badge_id) for r in rows for m in r.mappings if m.badge_id}
         suggestions = suggestions_for(answers=answers, badges=owned, mapped=mapped)
-    return ClaimView(claim, rows, columns, transcript, suggestions)
+    removed = _removed_since_submitted(claim, rows) if claim.submitted_at else []
+    return ClaimView(claim, rows, columns, transcript, suggestions, removed)
+
+
+def _removed_since_submitted(claim: Claim, rows: list[Row]) -> list[dict[str, str]]:
+    """The submitted evidence (as the history recorded it) that is no longer mapped:
+    deleting an item deletes its mappings, even in a submitted claim (one query)."""
+    event = claim.events.filter(kind="submitted").order_by("-at", "-pk").first()
+    detail = event.detail if event is not None and isinstance(event.detail, dict) else {}
+    there = {(r.outcome.code, key) for r in rows for key in r.keys}
+    return [
+        entry
+        for entry in detail.get("evidence") or []
+        if isinstance(entry, dict) and (entry.get("outcome"), entry.get("key")) not in there
+    ]
 
 
 def _credits_sought(answers: list[ClaimOutcome]) -> Decimal | None:

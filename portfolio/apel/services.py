@@ -252,8 +252,25 @@ def claim_submit(*, claim: Claim, declared: bool) -> Claim:
     claim.state, claim.submitted_at = ClaimState.SUBMITTED, now
     claim.save(update_fields=["declaration", "declared_at", "state", "submitted_at", "updated_at"])
     _event(claim, person_label(claim.learner), "declared", declaration=claim.declaration)
-    _event(claim, person_label(claim.learner), "submitted")
+    _event(claim, person_label(claim.learner), "submitted", evidence=_as_submitted(claim))
     return claim
+
+
+def _as_submitted(claim: Claim) -> list[dict[str, str]]:
+    """What was mapped where when the claim was submitted, kept in its history so the
+    assessor can be told of evidence removed since (the claim's pages compare)."""
+    mappings = Mapping.objects.filter(answer__claim=claim).select_related(
+        "answer__outcome", "artefact", "reflection", "badge"
+    )
+    return [
+        {
+            "outcome": m.answer.outcome.code,
+            "key": f"{m.kind}:{m.target.public_id}",
+            "kind": m.kind,
+            "title": str(m.target),
+        }
+        for m in mappings
+    ]
 
 
 @transaction.atomic

@@ -138,12 +138,14 @@ def _claim(run: Restore, record: Record, programme: Programme, series: dict[str,
         _answer(run, claim, answer, outcomes)
     _notes(run, claim, record)
     for event in record.records("events"):
+        kind = event.text("kind", max_length=40, required=True)
+        detail = event.json_object("detail")
         ClaimEvent.objects.create(
             claim=claim,
             at=event.moment("at") or timezone.now(),
             actor=event.text("actor", max_length=300),
-            kind=event.text("kind", max_length=40, required=True),
-            detail=event.json_object("detail"),
+            kind=kind,
+            detail=_renamed(run, detail) if kind == "submitted" else detail,
         )
     ClaimEvent.objects.create(
         claim=claim,
@@ -152,6 +154,23 @@ def _claim(run: Restore, record: Record, programme: Programme, series: dict[str,
         detail={"archive": run.reader.archive_id},
     )
     return claim
+
+
+def _renamed(run: Restore, detail: dict[str, Any]) -> dict[str, Any]:
+    """The evidence a submission recorded, named by the items this import made, so the
+    claim's pages still tell what was removed since (and nothing that was not)."""
+    entries = detail.get("evidence")
+    if not isinstance(entries, list):
+        return detail
+    renamed = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        kind, _sep, old = str(entry.get("key") or "").partition(":")
+        made = run.target((kind, old)) if kind and old else None
+        key = f"{kind}:{made.public_id}" if made is not None else entry.get("key")
+        renamed.append({**entry, "key": key})
+    return {**detail, "evidence": renamed}
 
 
 def _answer(run: Restore, claim: Claim, record: Record, outcomes: dict[str, Any]) -> None:

@@ -17,8 +17,9 @@ from tests.portfolio.showcase_data import badge, image_artefact, pdf_artefact, r
 pytestmark = pytest.mark.django_db
 
 # Signed in: the session and the user, the assignment (with its membership check), the
-# opening noted (one UPDATE), and claim_view's five. A link holder has no session or user.
-PAGE_QUERIES = 9
+# opening noted (one UPDATE), and claim_view's six (with the submitted evidence, to tell
+# what was removed since). A link holder has no session or user.
+PAGE_QUERIES = 10
 SIZES = [(5, 5), (100, 200)]
 
 

@@ -99,3 +99,16 @@ def test_badges_issued_to_someone_else_are_left_out_and_the_report_says_why(arch
     assert ("showcases", "Application to Acme") in skipped  # the badge's item
     reasons = " ".join(entry["reason"] for entry in done.report["skipped"])
     assert "email" in reasons
+
+
+def test_an_imported_submitted_claim_still_holds_all_it_was_submitted_with(archived):
+    """Its history names the evidence submitted by the items this import made, so the
+    claim's pages report nothing removed since submission."""
+    from portfolio.apel.selectors import claim_view
+
+    fresh = LearnerFactory.create(email=archived.email)
+    import_archive(fresh, archived.data)
+    claim = Claim.objects.get(learner=fresh)
+    assert claim.submitted_at is not None
+    submitted = claim.events.get(kind="submitted").detail["evidence"]
+    assert submitted and claim_view(claim=claim).removed == []
