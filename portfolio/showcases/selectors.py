@@ -24,7 +24,6 @@ from artefacts.models import Artefact
 from badges.models import Badge
 from core.models import Visibility
 from portfolio.models import Attestation, Section, ShareLink, Showcase, ShowcaseItem
-from portfolio.showcases.services import token_hash
 from reflections.models import Reflection
 
 _TARGETS = ("artefact", "reflection", "badge")
@@ -172,40 +171,20 @@ def item_urls(*, showcase: Showcase, token: str | None) -> None:
             vars(item).update(urls)
 
 
-@dataclass(frozen=True)
-class LinkState:
-    link: ShareLink | None
-    active: bool
-
-
-def link_for_token(*, token: str) -> LinkState:
-    """The link this token opens, and whether it still works (not revoked, not expired,
-    its showcase not archived). An unknown token gives (None, False).
-
-    Every shared request runs this, cached page or not, so it is kept narrow: one
-    unordered lookup by the unique hash, with the showcase (its content_version keys the
-    page cache) but not its owner, whom only a page being rendered needs."""
-    try:
-        link = ShareLink.objects.select_related("showcase").get(token_hash=token_hash(token))
-    except ShareLink.DoesNotExist:
-        return LinkState(link=None, active=False)
-    return LinkState(link=link, active=link.is_active and not link.showcase.is_archived)
-
-
-def shared_artefact(*, link: ShareLink, public_id: Any) -> Artefact:
-    """An artefact reachable through this link: in its showcase and not private."""
+def shared_artefact(*, showcase_id: int, public_id: Any) -> Artefact:
+    """An artefact reachable through a link to this showcase: in it and not private."""
     return (
         Artefact.objects.exclude(visibility=Visibility.PRIVATE)
-        .filter(showcase_items__section__showcase_id=link.showcase_id)
+        .filter(showcase_items__section__showcase_id=showcase_id)
         .distinct()
         .get(public_id=public_id)
     )
 
 
-def shared_badge(*, link: ShareLink, public_id: Any) -> Badge:
+def shared_badge(*, showcase_id: int, public_id: Any) -> Badge:
     return (
         Badge.objects.exclude(visibility=Visibility.PRIVATE)
-        .filter(showcase_items__section__showcase_id=link.showcase_id)
+        .filter(showcase_items__section__showcase_id=showcase_id)
         .distinct()
         .get(public_id=public_id)
     )
