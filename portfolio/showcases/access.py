@@ -12,8 +12,9 @@ very next request.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from portfolio.models import ShareLink
@@ -60,12 +61,7 @@ def link_check(*, token: str, today: date | None = None) -> LinkCheck | None:
     A link works through its `expires_on` day, in the current time zone, as
     ShareLink.is_active says."""
     day = timezone.localdate() if today is None else today
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _LOOKUP,
-            [connection.ops.adapt_datefield_value(day), token_hash(token)],
-        )
-        row = cursor.fetchone()
+    row = _fetch_checked([connection.ops.adapt_datefield_value(day), token_hash(token)])
     if row is None:
         return None
     pk, public_id, showcase_id, version, offer_pdf, passphrase, active, opened, notify = row
@@ -81,3 +77,38 @@ def link_check(*, token: str, today: date | None = None) -> LinkCheck | None:
         first_opened=bool(opened),
         notify_on_first_open=bool(notify),
     )
+
+
+def _fetch(params: list[Any]) -> tuple[Any, ...] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_LOOKUP, params)
+        return cursor.fetchone()
+
+
+def _fetch_checked(params: list[Any]) -> tuple[Any, ...] | None:
+    """The lookup, as the request's database health check too.
+
+    With CONN_HEALTH_CHECKS, Django sends "SELECT 1" before a request's first statement
+    on a kept connection, so that one the server has dropped (a restart) is replaced
+    rather than failing the request: a second round trip on a page that needs one. This
+    read-only statement, outside any transaction, can be the check itself: if it fails
+    and the connection no longer works, the connection is replaced and the statement
+    sent again, as Django would have done before sending it. Any other failure (a
+    timeout on a working connection) is raised as it would have been."""
+    # Django's own attributes for its check (4.1+), read so that without them (a later
+    # Django) the statement simply runs after Django's check, as any other.
+    if (
+        connection.connection is None
+        or not getattr(connection, "health_check_enabled", False)
+        or getattr(connection, "health_check_done", True)
+        or connection.in_atomic_block
+    ):
+        return _fetch(params)
+    setattr(connection, "health_check_done", True)  # noqa: B010 (see above)
+    try:
+        return _fetch(params)
+    except (InterfaceError, OperationalError):
+        if connection.is_usable():
+            raise
+        connection.close()
+        return _fetch(params)

@@ -16,13 +16,13 @@ import pickle
 import weakref
 from datetime import UTC, datetime
 
-import redis
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError, transaction
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Greatest
+from redis.commands.core import Script
 from redis.exceptions import ResponseError as RedisResponseError
 
 from core.degrade import CACHE_DOWN
@@ -63,8 +63,8 @@ def _record(link: LinkCheck) -> None:
 
 def _count_in_cache(link_id: int) -> None:
     now = datetime.now(tz=UTC).timestamp()
-    client = _redis(caches["default"])
-    if client is None:  # another shared cache: its own API, three calls
+    script = _count_script(caches["default"])
+    if script is None:  # another shared cache: its own API, three calls
         key = _count_key(link_id)
         try:
             cache.incr(key)
@@ -73,29 +73,31 @@ def _count_in_cache(link_id: int) -> None:
             cache.incr(key)
         cache.set(_last_key(link_id), now, timeout=None)
         return
-    # One round trip, all or nothing (a full Redis refuses both before running either):
-    # the time as Django's cache stores a float (pickled), the count as it stores an
-    # integer (its digits), so the fold reads both through the cache's own API.
-    with client.pipeline(transaction=True) as pipe:
-        pipe.set(cache.make_key(_last_key(link_id)), pickle.dumps(now, pickle.HIGHEST_PROTOCOL))
-        pipe.incr(cache.make_key(_count_key(link_id)))
-        pipe.execute()
+    # One round trip, all or nothing (a full Redis refuses the first write, so neither
+    # happens): the time as Django's cache stores a float (pickled), the count as it
+    # stores an integer (its digits), so the fold reads both through the cache's API.
+    script(
+        keys=[cache.make_key(_last_key(link_id)), cache.make_key(_count_key(link_id))],
+        args=[pickle.dumps(now, pickle.HIGHEST_PROTOCOL)],
+    )
 
 
-_clients: "weakref.WeakKeyDictionary[RedisCache, redis.Redis]" = weakref.WeakKeyDictionary()
+# A script runs whole, as one command: cheaper than MULTI/EXEC, as atomic.
+_COUNT = "redis.call('SET', KEYS[1], ARGV[1]) return redis.call('INCR', KEYS[2])"
+_scripts: "weakref.WeakKeyDictionary[RedisCache, Script]" = weakref.WeakKeyDictionary()
 
 
-def _redis(backend: object) -> redis.Redis | None:
-    """The Redis client of this cache backend (each thread has its own backend), kept:
-    Django's backend builds a new client object, its command table and all, for every
-    call, which costs more than the round trip. None if the cache is not Redis."""
+def _count_script(backend: object) -> Script | None:
+    """The counting script on this cache backend's Redis (each thread has its own
+    backend), kept: Django's backend builds a new client object, its command table and
+    all, for every call, which costs more than the round trip. None if not Redis."""
     if not isinstance(backend, RedisCache):
         return None
-    client = _clients.get(backend)
-    if client is None:
-        client = backend._cache.get_client(write=True)
-        _clients[backend] = client
-    return client
+    script = _scripts.get(backend)
+    if script is None:
+        script = backend._cache.get_client(write=True).register_script(_COUNT)
+        _scripts[backend] = script
+    return script
 
 
 def pending_opens(*, link_ids: list[int]) -> dict[int, int]:
