@@ -99,8 +99,9 @@ _NOT_SHOWN = (
 
 def showcase_for_display(*, showcase: Showcase) -> Showcase:
     """What an employer sees (and what the owner previews): the given showcase with its
-    sections and non-private items loaded (two queries). Sections with nothing to show
-    (empty, or only private items) are left out: a viewer has no use for them."""
+    sections, non-private items and their attestations loaded (three queries). Sections
+    with nothing to show (empty, or only private items) are left out: a viewer has no
+    use for them."""
     shown = Exists(_not_private(ShowcaseItem.objects.filter(section=OuterRef("pk"))))
     # The learner and the institution shown head the page: one query for both, where the
     # showcase came without them (a share link's narrow lookup).
@@ -116,29 +117,49 @@ def showcase_for_display(*, showcase: Showcase) -> Showcase:
             .prefetch_related(
                 Prefetch(
                     "items",
-                    queryset=_items(_not_private(ShowcaseItem.objects.all()))
-                    .defer(*_NOT_SHOWN)
-                    .prefetch_related(
-                        # What others vouched for, shown with each item (two queries).
-                        _attestations("artefact"),
-                        _attestations("reflection"),
-                    ),
+                    queryset=_items(_not_private(ShowcaseItem.objects.all())).defer(*_NOT_SHOWN),
                 )
             ),
         ),
     )
+    _attach_attestations(showcase)
     return showcase
 
 
-def _attestations(target: str) -> Prefetch:
-    """The target's attestations as a plain list, `shown_attestations` (read by
-    attestation_tags.attestations_of): a manager and a queryset built per item to hold
-    the prefetched rows cost more than the rows, 500 times on a 500-item page."""
-    return Prefetch(
-        f"{target}__attestations",
-        queryset=Attestation.objects.shown(),
-        to_attr=SHOWN_ATTESTATIONS,
+def _attach_attestations(showcase: Showcase) -> None:
+    """What others vouched for, shown with each item: every shown artefact's and
+    reflection's attestations, newest first, as the list `shown_attestations` (read by
+    attestation_tags.attestations_of), in one query. Django's prefetch through the items
+    would take two, each filtering by the list of loaded objects and walking the items
+    twice: a quarter of the loading time of a 500-item page."""
+    # Each target once, with its one list: an item in two sections is two objects.
+    targets: dict[tuple[str, int | None], Artefact | Reflection] = {}
+    for section in showcase.sections.all():
+        for item in section.items.all():
+            shown = item.artefact or item.reflection  # a badge has no attestations
+            if shown is not None:
+                first = targets.setdefault((item.kind, shown.pk), shown)
+                vars(shown)[SHOWN_ATTESTATIONS] = vars(first).setdefault(SHOWN_ATTESTATIONS, [])
+    if not targets:
+        return
+    in_showcase = ShowcaseItem.objects.filter(section__showcase_id=showcase.pk)
+    found = Attestation.objects.shown().filter(
+        Q(artefact_id__in=in_showcase.values("artefact_id"))
+        | Q(reflection_id__in=in_showcase.values("reflection_id"))
     )
+    for attestation in found:
+        if attestation.artefact_id is not None:
+            target = targets.get(("artefact", attestation.artefact_id))
+        else:
+            target = targets.get(("reflection", attestation.reflection_id))
+        if target is None:  # its item is private: not shown
+            continue
+        vars(target)[SHOWN_ATTESTATIONS].append(attestation)
+        # Its item is the loaded object (Attestation.changed_since reads it): no query.
+        if isinstance(target, Artefact):
+            attestation.artefact = target
+        else:
+            attestation.reflection = target
 
 
 _MARK = "00000000-0000-0000-0000-000000000000"
