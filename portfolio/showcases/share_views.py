@@ -112,7 +112,7 @@ def _too_many_message(locked: services.TooManyAttempts) -> str:
 def showcase_page(request: HttpRequest, link: LinkCheck) -> HttpResponse:
     def draw(token: str) -> str:
         whole = link.load()  # a rendering only: a hit needs no more than the check
-        shown = selectors.showcase_for_display(showcase=whole.showcase)
+        shown = selectors.showcase_for_display(showcase=whole.showcase, web_page=True)
         selectors.item_urls(showcase=shown, token=token)
         context = {"showcase": shown, "link": whole, "link_token": token, "preview": False}
         return render_to_string("portfolio/shared_showcase.html", context, request=request)
