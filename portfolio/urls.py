@@ -16,9 +16,9 @@ admin.site.site_header = _("Learner Portfolio administration")
 admin.site.site_title = _("Learner Portfolio")
 
 urlpatterns = [
-    # Shared pages first: the busiest URLs, and Django tries patterns in order (15 tries
-    # of the includes below cost as much as the cached page's own work). No other
-    # pattern starts with "s/" or with a converter, so the order changes no answer.
+    # Shared pages first: the busiest URLs, which Django reached after trying the 15
+    # includes below in order. No other pattern starts with "s/" or with a converter,
+    # so the order changes no answer.
     path("s/<str:token>/pdf/", verify_views.shared_pdf, name="share_pdf"),
     path("s/", include(share_urlpatterns)),
     path("", account_views.home, name="home"),
