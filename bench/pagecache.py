@@ -7,10 +7,13 @@ connections) on PostgreSQL and Redis.
 Each row is one bounded wrk run (installed by `make bench` if missing; else the Python
 generator of bench/load.py): latency on one connection, throughput on LOAD_CONNECTIONS.
 The floor is the page's own bytes served as a static file by the same gunicorn in the
-same run; each ratio is page / floor for latency and floor / page for throughput, so
-"3.0x" means three times worse either way. Also: the open count after folding, against
-the pages wrk was answered; and the learner dashboard and formative timeline at 1,000
-evidence items, in-process (Django's test client), as the other in-process tables.
+same run; each ratio is page / floor for latency and CPU, floor / page for throughput,
+so "3.0x" means three times worse either way. CPU is gunicorn's workers' CPU time per
+request over the two timed runs (not wrk's, PostgreSQL's or Redis's): on a machine
+shared with other work it moves far less than time does. Also: the open count after
+folding, against the pages wrk was answered; and the learner dashboard and formative
+timeline at 1,000 evidence items, in-process (Django's test client), as the other
+in-process tables.
 
 Needs PostgreSQL and Redis: BENCH_DATABASE_URL and BENCH_REDIS_URL, else throwaway
 servers on PG_PORT and REDIS_PORT for the run (the measuring runs in a child process,
@@ -24,7 +27,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bench import load, postgres
@@ -49,6 +52,11 @@ class Side:
     warm_up: load.LoadRun
     latency: load.LoadRun  # one connection
     load: load.LoadRun  # LOAD_CONNECTIONS connections
+    cpu_ms: float  # gunicorn's workers' CPU time per request over both runs
+
+    @property
+    def requests(self) -> int:
+        return sum(run.ok + run.errors for run in (self.latency, self.load))
 
 
 @dataclass(frozen=True)
@@ -94,15 +102,20 @@ def _collectstatic() -> None:
         raise BenchmarkError(f"collectstatic failed:\n{done.stderr or done.stdout}")
 
 
-def _measure(port: int, url: str, expected: bytes) -> Side:
-    options = {"expected": expected}
+def _measure(gunicorn: Any, url: str, expected: bytes) -> Side:
+    """Warm up, then time one connection and LOAD_CONNECTIONS; also the workers' CPU time
+    per request, which a machine shared with other work disturbs far less than time."""
+    port, options = gunicorn.server.port, {"expected": expected}
     warm_up = load.run(port, url, seconds=WARM_UP_S, connections=LOAD_CONNECTIONS, **options)
+    cpu_before = sum(gunicorn.workers_cpu_s().values())
     latency = load.run(port, url, seconds=RUN_S, connections=LATENCY_CONNECTIONS, **options)
     under_load = load.run(port, url, seconds=RUN_S, connections=LOAD_CONNECTIONS, **options)
+    cpu_s = sum(gunicorn.workers_cpu_s().values()) - cpu_before
     for run in (latency, under_load):
         if not run.ok:  # a few refusals (load shedding on a busy machine) are printed
             raise BenchmarkError(f"GET {url}: no right answer ({run.error_kinds}).")
-    return Side(warm_up=warm_up, latency=latency, load=under_load)
+    side = Side(warm_up=warm_up, latency=latency, load=under_load, cpu_ms=0.0)
+    return replace(side, cpu_ms=cpu_s * 1000 / side.requests)
 
 
 def _size(items: int) -> SizeResult:
@@ -127,7 +140,7 @@ def _size(items: int) -> SizeResult:
         if page.status != 200:
             raise BenchmarkError(f"GET {shared.url}: {page.status}\n{gunicorn_log_tail()}")
         showcase.check_page(page.body, shared)
-        uncached = _measure(gunicorn.server.port, shared.url, page.body)
+        uncached = _measure(gunicorn, shared.url, page.body)
     floor_name = f"{FLOOR_STATIC_PREFIX}/showcase-{items}.html"
     (STATIC_ROOT / floor_name).parent.mkdir(parents=True, exist_ok=True)
     (STATIC_ROOT / floor_name).write_bytes(page.body)
@@ -137,8 +150,8 @@ def _size(items: int) -> SizeResult:
         floor_url = f"/static/{floor_name}"
         if gunicorn.server.request("GET", floor_url).body != page.body:
             raise BenchmarkError(f"GET {floor_url} is not the page's bytes.")
-        cached = _measure(gunicorn.server.port, shared.url, page.body)
-        floor = _measure(gunicorn.server.port, floor_url, page.body)
+        cached = _measure(gunicorn, shared.url, page.body)
+        floor = _measure(gunicorn, floor_url, page.body)
     link_opens_fold()
     counted = ShareLink.objects.get(pk=shared.link_id).open_count - before
     runs = (cached.warm_up, cached.latency, cached.load)
@@ -255,6 +268,8 @@ def format_result(results: list[SizeResult], timeline: list[tuple[str, float, fl
             f"req/s ({LOAD_CONNECTIONS} conn)",
             "x floor",
             f"p99 ms ({LOAD_CONNECTIONS} conn)",
+            "CPU ms/req",
+            "x floor",
             "errors",
         )
     ]
@@ -274,6 +289,8 @@ def format_result(results: list[SizeResult], timeline: list[tuple[str, float, fl
                     f"{side.load.per_second:,.0f}",
                     f"{result.floor.load.per_second / side.load.per_second:.1f}x",
                     f"{side.load.p99_ms:.2f}",
+                    f"{side.cpu_ms:.2f}",
+                    f"{side.cpu_ms / result.floor.cpu_ms:.1f}x",
                     str(side.latency.errors + side.load.errors),
                 )
             )

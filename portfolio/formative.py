@@ -37,10 +37,12 @@ from badges.selectors import badges_owned
 from core.models import EvidenceQuerySet, Tag
 from core.search import EvidenceFilters
 from portfolio.models import Attestation
+from portfolio.models.attestations import SHOWN_ATTESTATIONS
 from reflections.models import Reflection
 from reflections.selectors import reflections_filtered
 
 PAGE_SIZE = 50
+TAG_LIST = "tag_list"  # where _fill puts an artefact's or reflection's tags
 
 GroupBy = Literal["week", "month"]
 ItemType = Literal["artefact", "reflection", "badge"]
@@ -81,6 +83,11 @@ class TimelineItem:
     @property
     def kind_label(self) -> str:
         return str(KIND_LABELS[self.kind])
+
+    @property
+    def tags(self) -> list[Tag]:
+        """The item's tags, as the timeline loaded them (badges have none)."""
+        return list(vars(self.obj).get(TAG_LIST, ()))
 
     @property
     def ref(self) -> str:
@@ -340,11 +347,16 @@ def _fill(
     badges = Badge.objects.readable_by(viewer).defer(
         "original_payload", "document", "details", "checks"
     )
-    # With each item's attestations (one query per type on the page).
-    shown = Prefetch("attestations", queryset=Attestation.objects.shown())
+    # With each item's tags and attestations (one query each per type on the page), as
+    # plain lists: a related manager and a queryset built per item to hold the
+    # prefetched rows, and again per use in the template, cost more than the rows.
+    tags = Prefetch("tags", queryset=Tag.objects.all(), to_attr=TAG_LIST)
+    shown = Prefetch(
+        "attestations", queryset=Attestation.objects.shown(), to_attr=SHOWN_ATTESTATIONS
+    )
     found: dict[str, dict[int, Any]] = {
-        "artefact": _by_pk(artefacts.prefetch_related("tags", shown), ids),
-        "reflection": _by_pk(reflections.prefetch_related("tags", shown), ids),
+        "artefact": _by_pk(artefacts.prefetch_related(tags, shown), ids),
+        "reflection": _by_pk(reflections.prefetch_related(tags, shown), ids),
         "badge": _by_pk(badges, ids),
     }
     periods = {period.start: period for period, _position in on_page}

@@ -16,6 +16,11 @@ admin.site.site_header = _("Learner Portfolio administration")
 admin.site.site_title = _("Learner Portfolio")
 
 urlpatterns = [
+    # Shared pages first: the busiest URLs, which Django reached after trying all the
+    # includes below in order. No other pattern starts with "s/" or with a converter,
+    # so the order changes no answer.
+    path("s/<str:token>/pdf/", verify_views.shared_pdf, name="share_pdf"),
+    path("s/", include(share_urlpatterns)),
     path("", account_views.home, name="home"),
     path("", include("accounts.urls")),
     *oidc_callback_urlpatterns,
@@ -36,8 +41,6 @@ urlpatterns = [
     path("attest/", include(attest_urlpatterns)),
     path("verify/<str:code>/", verify_views.verify, name="verify"),
     path("verify/<str:code>/data/", verify_views.verify_data, name="verify_data"),
-    path("s/<str:token>/pdf/", verify_views.shared_pdf, name="share_pdf"),
-    path("s/", include(share_urlpatterns)),
     path("staff/", include("accounts.institutions.urls")),
     path("staff/", include("portfolio.reports.urls")),
     path("staff/", include("badges.institution_stack_urls")),

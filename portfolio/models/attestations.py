@@ -103,6 +103,11 @@ class AttestationImmutable(Exception):
     """Raised on any attempt to change or delete a recorded attestation."""
 
 
+# Where pages' selectors put an item's attestations, as a list, when they prefetch them
+# (Prefetch(..., to_attr=SHOWN_ATTESTATIONS)); attestation_tags.attestations_of reads it.
+SHOWN_ATTESTATIONS = "shown_attestations"
+
+
 class AttestationQuerySet(models.QuerySet["Attestation"]):
     def update(self, **kwargs: Any) -> int:
         if set(kwargs) - {"withdrawn_at"}:

@@ -12,17 +12,22 @@ claiming a count and writing it (the claim and the write are one step apart).
 """
 
 import logging
+import pickle
+import weakref
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError, transaction
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Greatest
+from redis.commands.core import Script
 from redis.exceptions import ResponseError as RedisResponseError
 
 from core.degrade import CACHE_DOWN
 from portfolio.models import ShareLink
+from portfolio.showcases.access import LinkCheck
 from portfolio.showcases.services import link_record_open
 
 logger = logging.getLogger(__name__)
@@ -37,25 +42,62 @@ def _last_key(link_id: int) -> str:
     return f"share-opened-at:{link_id}"
 
 
-def link_open_delivered(*, link: ShareLink) -> None:
+def link_open_delivered(*, link: LinkCheck) -> None:
     """Count one delivered page of this link."""
-    if link.first_opened_at is None or not settings.SHARE_OPENS_IN_CACHE:
-        link_record_open(link=link)
+    if not link.first_opened or not settings.SHARE_OPENS_IN_CACHE:
+        _record(link)
         return
     try:
-        _count_in_cache(link.pk)
+        _count_in_cache(link.id)
     except (*CACHE_DOWN, RedisResponseError):  # down, or full under "noeviction"
-        link_record_open(link=link)
+        _record(link)
+
+
+def _record(link: LinkCheck) -> None:
+    link_record_open(
+        link_id=link.id,
+        first_opened=link.first_opened,
+        notify_on_first_open=link.notify_on_first_open,
+    )
 
 
 def _count_in_cache(link_id: int) -> None:
-    key = _count_key(link_id)
-    try:
-        cache.incr(key)  # the usual case: one round trip
-    except ValueError:  # the first since the last fold emptied it, or evicted
-        cache.add(key, 0, timeout=None)
-        cache.incr(key)
-    cache.set(_last_key(link_id), datetime.now(tz=UTC).timestamp(), timeout=None)
+    now = datetime.now(tz=UTC).timestamp()
+    script = _count_script(caches["default"])
+    if script is None:  # another shared cache: its own API, three calls
+        key = _count_key(link_id)
+        try:
+            cache.incr(key)
+        except ValueError:  # the first since the last fold emptied it, or evicted
+            cache.add(key, 0, timeout=None)
+            cache.incr(key)
+        cache.set(_last_key(link_id), now, timeout=None)
+        return
+    # One round trip, all or nothing (a full Redis refuses the first write, so neither
+    # happens): the time as Django's cache stores a float (pickled), the count as it
+    # stores an integer (its digits), so the fold reads both through the cache's API.
+    script(
+        keys=[cache.make_key(_last_key(link_id)), cache.make_key(_count_key(link_id))],
+        args=[pickle.dumps(now, pickle.HIGHEST_PROTOCOL)],
+    )
+
+
+# A script runs whole, as one command: cheaper than MULTI/EXEC, as atomic.
+_COUNT = "redis.call('SET', KEYS[1], ARGV[1]) return redis.call('INCR', KEYS[2])"
+_scripts: "weakref.WeakKeyDictionary[RedisCache, Script]" = weakref.WeakKeyDictionary()
+
+
+def _count_script(backend: object) -> Script | None:
+    """The counting script on this cache backend's Redis (each thread has its own
+    backend), kept: Django's backend builds a new client object, its command table and
+    all, for every call, which costs more than the round trip. None if not Redis."""
+    if not isinstance(backend, RedisCache):
+        return None
+    script = _scripts.get(backend)
+    if script is None:
+        script = backend._cache.get_client(write=True).register_script(_COUNT)
+        _scripts[backend] = script
+    return script
 
 
 def pending_opens(*, link_ids: list[int]) -> dict[int, int]:

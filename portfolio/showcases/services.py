@@ -317,29 +317,30 @@ def link_revoke(*, link: ShareLink) -> None:
         link.save(update_fields=["revoked_at", "updated_at"])
 
 
-def link_record_open(*, link: ShareLink) -> None:
+def link_record_open(*, link_id: int, first_opened: bool, notify_on_first_open: bool) -> None:
     """Count an opening of the shared page; the first one may email the learner. Nothing
-    is stored about who opened it."""
+    is stored about who opened it. `first_opened`: the link was known to have been
+    opened before (then one UPDATE does)."""
     now = timezone.now()
-    if link.first_opened_at is not None:
+    if first_opened:
         # The usual case: one UPDATE, no transaction of its own.
-        ShareLink.objects.filter(pk=link.pk).update(
+        ShareLink.objects.filter(pk=link_id).update(
             last_opened_at=now, open_count=F("open_count") + 1
         )
         return
     with transaction.atomic():
-        first = ShareLink.objects.filter(pk=link.pk, first_opened_at__isnull=True).update(
+        first = ShareLink.objects.filter(pk=link_id, first_opened_at__isnull=True).update(
             first_opened_at=now, last_opened_at=now, open_count=F("open_count") + 1
         )
         if not first:  # another request got there first
-            ShareLink.objects.filter(pk=link.pk).update(
+            ShareLink.objects.filter(pk=link_id).update(
                 last_opened_at=now, open_count=F("open_count") + 1
             )
-        elif link.notify_on_first_open:
+        elif notify_on_first_open:
             from portfolio.showcases.emails import link_first_opened_email
 
             # In the outbox with this write: sent once, even if the broker is down now.
-            link_first_opened_email(link_id=link.pk)
+            link_first_opened_email(link_id=link_id)
 
 
 class TooManyAttempts(Exception):

@@ -23,6 +23,7 @@ from core.degrade import CACHE_DOWN, cache_unavailable_response
 from core.serving import serve_file
 from portfolio.models import ShareLink
 from portfolio.showcases import opens, pagecache, selectors, services
+from portfolio.showcases.access import LinkCheck, link_check
 from portfolio.showcases.forms import PassphraseForm
 
 logger = logging.getLogger(__name__)
@@ -55,24 +56,24 @@ def _answer(
     request: HttpRequest, token: str, view: View, *args: Any, **kwargs: Any
 ) -> HttpResponseBase:
     """The view's answer, once the link is known to work and is unlocked."""
-    state = selectors.link_for_token(token=token)
-    if state.link is None:
+    link = link_check(token=token)
+    if link is None:
         raise Http404
-    if not state.active:
+    if not link.active:
         return render(request, "portfolio/link_inactive.html", status=410)
-    if state.link.has_passphrase and not _unlocked(request, state.link):
+    if link.has_passphrase and not _unlocked(request, link):
         if view is not showcase_page:  # files and badge pages: no form, no content
             return HttpResponse(
                 _("Open the portfolio page and give its passphrase first."),
                 status=403,
                 content_type="text/plain; charset=utf-8",
             )
-        return _passphrase_page(request, state.link)
-    return view(request, state.link, *args, **kwargs)
+        return _passphrase_page(request, link.load())
+    return view(request, link, *args, **kwargs)
 
 
-def _unlocked(request: HttpRequest, link: ShareLink) -> bool:
-    return str(link.pk) in request.session.get(_SESSION_KEY, [])
+def _unlocked(request: HttpRequest, link: LinkCheck) -> bool:
+    return str(link.id) in request.session.get(_SESSION_KEY, [])
 
 
 def _passphrase_page(request: HttpRequest, link: ShareLink) -> HttpResponse:
@@ -108,11 +109,12 @@ def _too_many_message(locked: services.TooManyAttempts) -> str:
     return _("Too many wrong attempts. Wait 15 minutes and try again.")
 
 
-def showcase_page(request: HttpRequest, link: ShareLink) -> HttpResponse:
+def showcase_page(request: HttpRequest, link: LinkCheck) -> HttpResponse:
     def draw(token: str) -> str:
-        shown = selectors.showcase_for_display(showcase=link.showcase)
+        whole = link.load()  # a rendering only: a hit needs no more than the check
+        shown = selectors.showcase_for_display(showcase=whole.showcase, web_page=True)
         selectors.item_urls(showcase=shown, token=token)
-        context = {"showcase": shown, "link": link, "link_token": token, "preview": False}
+        context = {"showcase": shown, "link": whole, "link_token": token, "preview": False}
         return render_to_string("portfolio/shared_showcase.html", context, request=request)
 
     page = pagecache.shared_page(link=link, token=_token(request), page="showcase", render=draw)
@@ -132,7 +134,7 @@ class OpenCountingResponse(HttpResponse):
     hands the response over whole without iterating, counts as delivering it.
     """
 
-    def __init__(self, content: str, *, link: ShareLink) -> None:
+    def __init__(self, content: bytes, *, link: LinkCheck) -> None:
         super().__init__(content)
         self._link = link
         self._sending = False
@@ -148,7 +150,7 @@ class OpenCountingResponse(HttpResponse):
             if self._sent or not self._sending:
                 opens.link_open_delivered(link=self._link)
         except DatabaseError:  # the reader has the page; losing one count is the lesser harm
-            logger.exception("Could not count an opening of share link %s.", self._link.pk)
+            logger.exception("Could not count an opening of share link %s.", self._link.id)
         finally:
             super().close()
 
@@ -157,9 +159,9 @@ showcase = shared(showcase_page)
 
 
 @shared
-def badge(request: HttpRequest, link: ShareLink, public_id: str) -> HttpResponse:
+def badge(request: HttpRequest, link: LinkCheck, public_id: str) -> HttpResponse:
     def draw(token: str) -> str:
-        context = {"badge": _badge(link, public_id), "link": link, "link_token": token}
+        context = {"badge": _badge(link, public_id), "link_token": token}
         return render_to_string("portfolio/shared_badge.html", context, request=request)
 
     page = f"badge:{public_id}"  # a UUID: the URL converter checked it
@@ -175,17 +177,17 @@ def _token(request: HttpRequest) -> str:
 
 
 @shared
-def artefact_file(request: HttpRequest, link: ShareLink, public_id: str) -> HttpResponseBase:
+def artefact_file(request: HttpRequest, link: LinkCheck, public_id: str) -> HttpResponseBase:
     return artefact_file_response(request, _artefact(link, public_id))
 
 
 @shared
-def artefact_thumbnail(request: HttpRequest, link: ShareLink, public_id: str) -> HttpResponseBase:
+def artefact_thumbnail(request: HttpRequest, link: LinkCheck, public_id: str) -> HttpResponseBase:
     return artefact_thumbnail_response(request, _artefact(link, public_id))
 
 
 @shared
-def badge_image(request: HttpRequest, link: ShareLink, public_id: str) -> HttpResponseBase:
+def badge_image(request: HttpRequest, link: LinkCheck, public_id: str) -> HttpResponseBase:
     found = _badge(link, public_id)
     if not found.display_image:
         raise Http404
@@ -198,21 +200,21 @@ def badge_image(request: HttpRequest, link: ShareLink, public_id: str) -> HttpRe
     )
 
 
-def _artefact(link: ShareLink, public_id: str) -> Artefact:
+def _artefact(link: LinkCheck, public_id: str) -> Artefact:
     try:
-        return selectors.shared_artefact(link=link, public_id=public_id)
+        return selectors.shared_artefact(showcase_id=link.showcase_id, public_id=public_id)
     except (Artefact.DoesNotExist, ValueError):
         raise Http404 from None
 
 
 @shared
-def badge_report(request: HttpRequest, link: ShareLink, public_id: str) -> HttpResponse:
+def badge_report(request: HttpRequest, link: LinkCheck, public_id: str) -> HttpResponse:
     """The badge's last verification report as JSON, for an assessor to keep."""
     return report_response(_badge(link, public_id))
 
 
-def _badge(link: ShareLink, public_id: str) -> Badge:
+def _badge(link: LinkCheck, public_id: str) -> Badge:
     try:
-        return selectors.shared_badge(link=link, public_id=public_id)
+        return selectors.shared_badge(showcase_id=link.showcase_id, public_id=public_id)
     except (Badge.DoesNotExist, ValueError):
         raise Http404 from None

@@ -142,7 +142,7 @@ def editor_page(
 @learner_only
 def showcase_preview(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     showcase = showcase_or_404(request, public_id)
-    shown = selectors.showcase_for_display(showcase=showcase)
+    shown = selectors.showcase_for_display(showcase=showcase, web_page=True)
     selectors.item_urls(showcase=shown, token=None)
     context = {"showcase": shown, "preview": True, "link": None}
     return render(request, "portfolio/shared_showcase.html", context)

@@ -1,7 +1,8 @@
 """Template helpers for attestations shown inside other pages.
 
 `attestations_of` reads an item's attestations from what the page's selector
-prefetched (no query when it did). `item_attestations` renders the attestations
+prefetched (no query when it did), as a list in `shown_attestations` or in the
+related manager's cache. `item_attestations` renders the attestations
 section of an evidence item's own page: the attestations, the learner's requests
 (with "ask someone" and "cancel"), and the sign-off form for a tutor of the learner's
 cohort. The artefacts and reflections apps know nothing of attestations; their
@@ -16,6 +17,7 @@ from artefacts.models import Artefact
 from portfolio.attestations import selectors
 from portfolio.attestations.forms import SignOffForm
 from portfolio.models import Attestation
+from portfolio.models.attestations import SHOWN_ATTESTATIONS
 from reflections.models import Reflection
 
 register = template.Library()
@@ -28,6 +30,9 @@ def attestations_of(item: Any) -> list[Attestation]:
     target = getattr(item, "obj", None) or getattr(item, "target", None) or item
     if not isinstance(target, Artefact | Reflection):
         return []
+    prefetched = vars(target).get(SHOWN_ATTESTATIONS)
+    if prefetched is not None:
+        return list(prefetched)
     return list(target.attestations.all())
 
 

@@ -2,6 +2,7 @@
 change the next request shows it, link checks run before the cache, each link has its
 own page and count, and the count equals the pages delivered."""
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from io import StringIO
@@ -21,6 +22,7 @@ from badges.models import Badge
 from badges.services import badge_reverify, badge_update
 from portfolio.models import ShareLink, ShowcaseItem
 from portfolio.showcases import pagecache, services
+from portfolio.showcases.access import link_check
 from portfolio.showcases.tasks import link_opens_fold_task
 from reflections.models import Reflection
 from reflections.services import ReflectionInput, reflection_update
@@ -245,10 +247,10 @@ def test_another_link_to_the_same_showcase_gets_its_own_page_and_count(
 
 def test_the_cache_never_holds_a_links_token(client: Client, world: Shared) -> None:
     text(client, world.token)
-    world.link.refresh_from_db()
-    world.link.showcase.refresh_from_db()
-    stand_in, html = cache.get(pagecache.page_key(link=world.link, page="showcase"))
-    assert world.token not in html and stand_in in html
+    link = link_check(token=world.token)
+    assert link is not None
+    stand_in, html, _expires_at = cache.get(pagecache.page_key(link=link, page="showcase"))
+    assert world.token.encode() not in html and stand_in.encode() in html
 
 
 def test_each_language_gets_its_own_dates(client: Client, world: Shared) -> None:
@@ -323,3 +325,63 @@ def test_html_rendered_again_by_the_command_reaches_cached_pages(
     call_command("rerender_markdown", stdout=StringIO())
     html = text(client, world.token)
     assert "Old rendering" not in html and "<em>plan</em>" in html
+
+
+# --- Each process's own memory, in front of the shared cache ----------------------------
+
+
+def test_a_page_in_memory_is_served_without_the_shared_cache(
+    client: Client, world: Shared, django_assert_max_num_queries: Any
+) -> None:
+    first = text(client, world.token)
+    cache.clear()  # the shared cache lost it (evicted, restarted)
+    with django_assert_max_num_queries(2):  # the link and its count: nothing rendered
+        assert text(client, world.token) == first
+
+
+def test_without_memory_a_page_the_shared_cache_lost_is_rendered_again(
+    client: Client, world: Shared, settings: Any, django_assert_max_num_queries: Any
+) -> None:
+    settings.SHARE_PAGE_MEMORY_MB = 0
+    first = text(client, world.token)
+    with django_assert_max_num_queries(2):
+        assert text(client, world.token) == first  # from the shared cache
+    cache.clear()
+    Reflection.objects.filter(pk=world.reflection.pk).update(title="Unbumped title")
+    assert "Unbumped title" in text(client, world.token)  # rendered: nothing kept it
+
+
+def test_memory_holds_no_token(client: Client, world: Shared) -> None:
+    text(client, world.token)
+    text(client, world.other_token)
+    kept = b"".join(b"".join(page.parts) for page in pagecache._memory._pages.values())
+    assert kept
+    assert world.token.encode() not in kept and world.other_token.encode() not in kept
+
+
+def test_a_page_is_rendered_again_a_day_after_it_was_rendered(
+    client: Client, world: Shared, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anything no writer bumps the version for is bounded by a day, in memory too."""
+    text(client, world.token)
+    Reflection.objects.filter(pk=world.reflection.pk).update(title="Unbumped title")
+    assert "Unbumped title" not in text(client, world.token)  # the kept page
+
+    later = time.time() + pagecache.PAGE_TIMEOUT_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)  # the shared cache's clock too
+
+    assert "Unbumped title" in text(client, world.token)
+
+
+def test_memory_keeps_the_pages_used_last_within_its_budget() -> None:
+    memory = pagecache._Memory()
+    page = pagecache._Page(parts=(b"x" * 400,), expires_at=time.time() + 60)
+    for key in ("a", "b"):
+        memory.put(key, page, budget=1000)
+    assert memory.get("a", now=time.time()) is page  # "a" used last, so "b" goes first
+    memory.put("c", page, budget=1000)
+    assert memory.get("b", now=time.time()) is None
+    assert memory.get("a", now=time.time()) is page
+    assert memory.get("c", now=time.time()) is page
+    memory.put("too big", pagecache._Page(parts=(b"x" * 1001,), expires_at=0), budget=1000)
+    assert memory.get("too big", now=0) is None

@@ -9,6 +9,7 @@ import pytest
 import redis
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from portfolio.models import ShareLink
 from portfolio.showcases.tasks import link_opens_fold_task
@@ -58,9 +59,15 @@ def test_pages_are_counted_in_redis_and_folded_into_the_database(
         _open(client, world)
     assert redis.Redis(port=PORT).keys("*share-page*")  # the page is kept there
     assert _count(world) == 1  # the first opening; the other five wait in Redis
+    first = ShareLink.objects.get(pk=world.link.pk).last_opened_at
+    last = timezone.now()
+    _open(client, world)
 
-    assert link_opens_fold_task() == 5
-    assert _count(world) == 6
+    assert link_opens_fold_task() == 6
+    folded = ShareLink.objects.get(pk=world.link.pk)
+    assert folded.open_count == 7
+    assert first is not None and folded.last_opened_at is not None
+    assert folded.last_opened_at >= last > first  # the time the last one was counted
 
 
 def test_with_redis_down_the_page_is_rendered_and_counted_in_the_database(

@@ -122,3 +122,39 @@ def test_the_learners_page_lists_their_requests(client: Client, people: People) 
     html = client.get(item.get_absolute_url()).content.decode()
     assert "Jane Smith (jane.smith@acme.com)" in html
     assert "Ask someone to attest this" in html
+
+
+@pytest.mark.django_db
+def test_the_shared_page_shows_each_items_own_attestations_newest_first_in_one_query(
+    client: Client, people: People, django_assert_max_num_queries: Any
+) -> None:
+    survey = link_artefact(people.learner, title="Site survey")
+    written = reflection(people.learner, title="What the survey taught me")
+    bare = link_artefact(people.learner, title="Unattested link")
+    attested(people.learner, survey, name="Jane Smith", email="jane@acme.com")
+    attested(people.learner, survey, name="Bob Jones", email="bob@acme.com")
+    attested(people.learner, written, name="Ann Lee", email="ann@acme.com")
+    # The survey twice (two sections may hold the same item): its attestations both times.
+    showcase = showcase_with(
+        people.learner, {"Work": [survey, bare], "Thinking": [written], "Again": [survey]}
+    )
+    token = showcase_services.link_create(showcase=showcase, label="Acme").token
+
+    # link check, link, sections, items, attestations; savepoint, first open, release
+    with django_assert_max_num_queries(8):
+        html = client.get(reverse("share:showcase", args=[token])).content.decode()
+
+    articles = html.split('<article class="showcase-item ')[1:]
+    assert [a.count('data-testid="attestation"') for a in articles] == [2, 0, 1, 2]
+    assert articles[0].index("Bob Jones") < articles[0].index("Jane Smith")  # newest first
+    assert "Ann Lee" in articles[2] and "Ann Lee" not in articles[0] + articles[3]
+
+
+@pytest.mark.django_db
+def test_an_attested_item_made_private_takes_its_attestations_off_the_shared_page(
+    client: Client, people: People, shown: Any
+) -> None:
+    item, _attestation, _showcase, token = shown
+    artefact_update(artefact=item, details=Details(title=item.title, visibility="private"))
+    html = client.get(reverse("share:showcase", args=[token])).content.decode()
+    assert LINE not in html and "Site survey" not in html
