@@ -10,6 +10,7 @@ period, and says when its items carry on onto the next page."""
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, timedelta, tzinfo
+from functools import cached_property
 from typing import Any, Literal
 
 from django.core.paginator import Page, Paginator
@@ -34,6 +35,7 @@ from artefacts.models import Artefact
 from artefacts.selectors import artefacts_filtered
 from badges.models import Badge
 from badges.selectors import badges_owned
+from core.links import url_maker
 from core.models import EvidenceQuerySet, Tag
 from core.search import EvidenceFilters
 from portfolio.models import Attestation
@@ -68,8 +70,10 @@ class TimelineItem:
     type: ItemType
     obj: Any  # an Artefact, a Reflection or a Badge
     day: date  # for a badge, the day it was issued in the viewer's time zone
+    url: str = ""  # its own page
+    image_url: str = ""  # an artefact's thumbnail or a badge's image, if it has one
 
-    @property
+    @cached_property
     def kind(self) -> str:
         """What the kind filter calls it: a KINDS value, or "file" for other files."""
         if self.type != "artefact":
@@ -80,7 +84,7 @@ class TimelineItem:
             return str(self.obj.media)
         return "document" if self.obj.media in ("pdf", "document", "text") else "file"
 
-    @property
+    @cached_property
     def kind_label(self) -> str:
         return str(KIND_LABELS[self.kind])
 
@@ -360,12 +364,36 @@ def _fill(
         "badge": _by_pk(badges, ids),
     }
     periods = {period.start: period for period, _position in on_page}
+    urls = _Urls()
     for row in rows:
         obj = found[row["type"]].get(row["pk"])
         day = _as_date(row["day"])
         period = periods.get(period_start(day, group_by))
         if obj is not None and period is not None:
-            period.items.append(TimelineItem(type=row["type"], obj=obj, day=day))
+            period.items.append(urls.item(row["type"], obj, day))
+
+
+class _Urls:
+    """Each item's links, built without reversing per item (a reverse costs ~20 us; a
+    page has two links an item, and the page's other work takes ~0.5 ms an item)."""
+
+    def __init__(self) -> None:
+        self.pages = {
+            "artefact": url_maker("artefacts:detail"),
+            "reflection": url_maker("reflections:detail"),
+            "badge": url_maker("badges:detail"),
+        }
+        self.thumbnail = url_maker("artefacts:thumbnail")
+        self.badge_image = url_maker("badges:image")
+
+    def item(self, kind: ItemType, obj: Any, day: date) -> TimelineItem:
+        image_url = ""
+        if kind == "artefact" and obj.is_image and obj.preview == Artefact.Preview.READY:
+            image_url = self.thumbnail(obj.public_id)
+        elif kind == "badge" and obj.display_image:
+            image_url = self.badge_image(obj.public_id)
+        url = self.pages[kind](obj.public_id)
+        return TimelineItem(type=kind, obj=obj, day=day, url=url, image_url=image_url)
 
 
 def _by_pk(qs: QuerySet[Any], ids: dict[str, list[int]]) -> dict[int, Any]:

@@ -26,6 +26,7 @@ from reflections.services import ReflectionInput, reflection_create
 from tests import filemakers as make
 from tests.badges.issuers import credential, sign_trusted
 from tests.conftest import People
+from tests.portfolio.showcase_data import badge as badge_with_image
 
 OWN = reverse("portfolio:formative")
 
@@ -531,3 +532,14 @@ def test_the_tutor_marks_the_timeline_reviewed_and_new_items_stand_out(
     assert "You reviewed up to" in html
     assert html.count("New since your review") == 1
     assert "Reviewed</span>" in html
+
+
+def test_a_badge_shows_its_image_and_each_item_asks_the_ask_page(
+    learner_client: Client, people: People
+) -> None:
+    held = badge_with_image(people.learner)
+    march(people.learner)
+    html = learner_client.get(OWN).content.decode()
+    assert f'src="{reverse("badges:image", args=[held.public_id])}"' in html
+    assert f'href="{held.get_absolute_url()}"' in html
+    assert html.count(f'formaction="{reverse("review:ask")}"') >= 2
