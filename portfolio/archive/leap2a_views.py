@@ -20,6 +20,7 @@ from portfolio.archive.importer import ImportRefused, archive_import_delete
 from portfolio.archive.leap2a_export import Leap2ARequestRefused, leap2a_export_request
 from portfolio.archive.leap2a_forms import Leap2AImportForm
 from portfolio.archive.safezip import ArchiveRefused
+from portfolio.archive.views import progress_response
 from portfolio.models import ArchiveImport
 
 learner_only = role_required(Role.LEARNER)
@@ -99,21 +100,7 @@ def leap2a_import_detail(request: AuthenticatedRequest, public_id: str) -> HttpR
 
 @learner_only
 def leap2a_import_progress(request: AuthenticatedRequest, public_id: str) -> JsonResponse:
-    found = _import_or_404(request, public_id)
-    response = JsonResponse(
-        {
-            "state": found.state,
-            "state_label": found.get_state_display(),
-            "stage": found.stage,
-            "done": found.done,
-            "total": found.total,
-            "percent": found.percent,
-            "running": found.is_running,
-            "error": found.error,
-        }
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return progress_response(_import_or_404(request, public_id))
 
 
 @learner_only

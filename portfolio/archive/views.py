@@ -91,7 +91,11 @@ def import_detail(request: AuthenticatedRequest, public_id: str) -> HttpResponse
 
 @learner_only
 def import_progress(request: AuthenticatedRequest, public_id: str) -> JsonResponse:
-    found = _import_or_404(request, public_id)
+    return progress_response(_import_or_404(request, public_id))
+
+
+def progress_response(found: ArchiveImport) -> JsonResponse:
+    """An import's progress as the progress bar's script reads it (also Leap2A's)."""
     response = JsonResponse(
         {
             "state": found.state,
